@@ -1,0 +1,30 @@
+package blog
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors that callers branch on with [errors.Is]. Stores return them too,
+// wrapped or not, and never a driver's own error for these cases.
+var (
+	// ErrNotFound: no post with that ID, slug or permalink, or one the
+	// caller may not see.
+	ErrNotFound = errors.New("blog: post not found")
+	// ErrSlugTaken: another post already has that slug.
+	ErrSlugTaken = errors.New("blog: slug taken")
+	// ErrConflict: the post was changed since it was read (its Version
+	// moved on); read it again and reapply the change.
+	ErrConflict = errors.New("blog: post changed since it was read")
+)
+
+// ValidationError says which field of a post or an option is wrong and why.
+// Nothing is stored when one is returned.
+type ValidationError struct {
+	Field  string // the Post field or option, in lower case: "title", "slug", "source", …
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("blog: invalid %s: %s", e.Field, e.Reason)
+}

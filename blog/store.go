@@ -1,0 +1,145 @@
+package blog
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps posts. It is the contract every backend (storage/memstore,
+// storage/sqlitestore, storage/pgstore, or a host's own) implements and
+// storagetest.RunPostStore checks.
+//
+// A Store keeps every field of a Post exactly as given, times included
+// (UTC, microsecond precision), and hands back copies: changing a returned
+// Post changes nothing stored. It derives nothing: rendering, slugs and
+// times are the [Blog] service's work. Every method honours ctx: a
+// cancelled context returns ctx.Err() (possibly wrapped) promptly and
+// writes nothing. All methods are safe for concurrent use.
+type Store interface {
+	// CreatePost stores a new post, assigning p.ID (and setting p.Version
+	// to 1) on success. It returns ErrSlugTaken if another post has
+	// p.Slug as its current slug. p.ID must be zero.
+	CreatePost(ctx context.Context, p *Post) error
+
+	// UpdatePost replaces the stored post with ID p.ID by p, provided the
+	// stored version equals p.Version; it then increments p.Version. It
+	// returns ErrNotFound if there is no such post, ErrConflict if the
+	// versions differ, and ErrSlugTaken if another post has p.Slug.
+	UpdatePost(ctx context.Context, p *Post) error
+
+	// DeletePost removes the post with that ID, or returns ErrNotFound.
+	DeletePost(ctx context.Context, id int64) error
+
+	// GetPost returns the post with that ID, or ErrNotFound.
+	GetPost(ctx context.Context, id int64) (*Post, error)
+
+	// GetPostBySlug returns the post whose current slug is slug; failing
+	// that, the post (the most recently published, then the highest ID)
+	// that lists slug among its PreviousSlugs, so that old links can be
+	// redirected; failing that, ErrNotFound. Slugs compare exactly.
+	GetPostBySlug(ctx context.Context, slug string) (*Post, error)
+
+	// ListPosts returns the posts that match q, newest first: by
+	// PublishedAt descending, then ID descending (posts with a zero
+	// PublishedAt come last). At most q.Limit posts are returned; keyset
+	// pagination continues after q.After.
+	ListPosts(ctx context.Context, q PostQuery) ([]*Post, error)
+}
+
+// PostQuery selects posts for [Store.ListPosts]. Its zero value selects
+// every post of every kind and status, up to DefaultLimit.
+type PostQuery struct {
+	Kinds    []Kind   // any of these kinds; all if empty
+	Statuses []Status // any of these statuses; all if empty
+	Tag      string   // a tag slug the post must carry
+	Category string   // a category slug the post must carry
+	Sticky   *bool    // if set, only posts whose Sticky equals *Sticky
+
+	// PublishedAt in [From, Before): a zero bound is open.
+	From   time.Time
+	Before time.Time
+
+	// After continues a listing after the post with this sort key:
+	// only posts strictly older in the listing's order are returned.
+	After *Cursor
+
+	Limit int // at most this many posts; DefaultLimit if 0, MaxLimit at most
+}
+
+// Page sizes for listings.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 1000
+)
+
+// EffectiveLimit returns the number of posts q asks for, after defaults and
+// the MaxLimit cap are applied. Stores use it so they all agree.
+func (q PostQuery) EffectiveLimit() int {
+	switch {
+	case q.Limit <= 0:
+		return DefaultLimit
+	case q.Limit > MaxLimit:
+		return MaxLimit
+	}
+	return q.Limit
+}
+
+// Cursor is the sort key of a post in a listing: the position after which
+// the next page starts.
+type Cursor struct {
+	PublishedAt time.Time
+	ID          int64
+}
+
+// CursorOf returns the cursor that continues a listing after p.
+func CursorOf(p *Post) *Cursor { return &Cursor{PublishedAt: p.PublishedAt, ID: p.ID} }
+
+// Follows reports whether a post with key (publishedAt, id) comes after c
+// in a listing's order (is older), which is what [PostQuery.After] selects.
+func (c *Cursor) Follows(publishedAt time.Time, id int64) bool {
+	if !publishedAt.Equal(c.PublishedAt) {
+		return publishedAt.Before(c.PublishedAt)
+	}
+	return id < c.ID
+}
+
+// Optional capabilities. A [Blog] detects them with a type assertion and
+// falls back to slower ways without them.
+
+// PostSearcher is a Store that can search the title and body of posts.
+type PostSearcher interface {
+	// SearchPosts returns posts matching the words of q.Text that also
+	// match q.Query's filters, best match first, with a short snippet in
+	// which the matched words are wrapped in <mark>.
+	SearchPosts(ctx context.Context, q SearchQuery) ([]SearchResult, error)
+}
+
+// SearchQuery is a full-text search: words, plus a PostQuery for filters
+// and the limit (its After is ignored; use Offset).
+type SearchQuery struct {
+	Text   string
+	Query  PostQuery
+	Offset int
+}
+
+// SearchResult is one post found by a search.
+type SearchResult struct {
+	Post    *Post
+	Snippet string // HTML-escaped text with matches in <mark>…</mark>
+}
+
+// MonthCounter is a Store that can count posts by month in a time zone
+// without loading them, for building the archive index at start-up.
+type MonthCounter interface {
+	// CountPostsByMonth counts the posts matching q (its After and Limit
+	// are ignored) by the year and month of their PublishedAt in loc,
+	// newest month first; months without posts are absent.
+	CountPostsByMonth(ctx context.Context, q PostQuery, loc *time.Location) ([]MonthCount, error)
+}
+
+// MonthCount is the number of posts in one month.
+type MonthCount struct {
+	Year  int
+	Month time.Month
+	Count int
+}

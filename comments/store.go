@@ -1,0 +1,105 @@
+package comments
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps comments. It is the contract every backend implements and
+// storagetest.RunCommentStore checks.
+//
+// A Store keeps every field of a Comment exactly as given (times in UTC at
+// microsecond precision) and hands back copies. It makes no moderation
+// decisions and renders nothing: that is the [Service]'s work. Every method
+// honours ctx: a cancelled context returns ctx.Err() (possibly wrapped)
+// promptly and writes nothing. All methods are safe for concurrent use.
+type Store interface {
+	// CreateComment stores a new comment and assigns c.ID. c.ID must be
+	// zero. The store does not check c.ParentID; the Service does.
+	CreateComment(ctx context.Context, c *Comment) error
+
+	// GetComment returns the comment with that ID, or ErrNotFound.
+	GetComment(ctx context.Context, id int64) (*Comment, error)
+
+	// UpdateComment replaces the stored comment with ID c.ID by c (body,
+	// HTML, author, status, decision: every field but ID, Thread and
+	// CreatedAt), or returns ErrNotFound.
+	UpdateComment(ctx context.Context, c *Comment) error
+
+	// DeleteComment removes the comment with that ID for good, or returns
+	// ErrNotFound. Its replies move up to its parent (as WordPress does),
+	// so no comment is left pointing at a missing one.
+	DeleteComment(ctx context.Context, id int64) error
+
+	// ListComments returns the comments that match q, oldest first (by
+	// CreatedAt, then ID) or newest first if q.Newest, at most
+	// q.EffectiveLimit() of them, continuing after q.After.
+	ListComments(ctx context.Context, q CommentQuery) ([]*Comment, error)
+
+	// CountApproved returns the number of approved comments on each of
+	// the threads, in one query however many threads; a thread without
+	// approved comments maps to 0.
+	CountApproved(ctx context.Context, threads []string) (map[string]int, error)
+
+	// HasApprovedComment reports whether any approved comment was written
+	// with this email (compared case-insensitively). An empty email has
+	// none.
+	HasApprovedComment(ctx context.Context, email string) (bool, error)
+
+	// LatestComment returns the most recent comment (any status) sent
+	// from ip or, if email is not empty, with that email (compared
+	// case-insensitively), or ErrNotFound. The flood guard uses it.
+	LatestComment(ctx context.Context, ip, email string) (*Comment, error)
+
+	// FindDuplicate returns a comment other than trash on c.Thread with
+	// the same Source and the same author (the same email, compared
+	// case-insensitively, or the same name if c has no email, or the same
+	// UserID if c has one), or ErrNotFound.
+	FindDuplicate(ctx context.Context, c *Comment) (*Comment, error)
+}
+
+// CommentQuery selects comments for [Store.ListComments]. Its zero value
+// selects every comment, oldest first, up to DefaultLimit.
+type CommentQuery struct {
+	Thread   string   // only this thread; every thread if empty
+	Statuses []Status // any of these; all if empty
+	Newest   bool     // newest first instead of oldest first
+	After    *Cursor  // continue after this comment
+	Limit    int      // DefaultLimit if 0, MaxLimit at most
+}
+
+// Page sizes for listings.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 1000
+)
+
+// EffectiveLimit returns the number of comments q asks for, after defaults
+// and the MaxLimit cap are applied.
+func (q CommentQuery) EffectiveLimit() int {
+	switch {
+	case q.Limit <= 0:
+		return DefaultLimit
+	case q.Limit > MaxLimit:
+		return MaxLimit
+	}
+	return q.Limit
+}
+
+// Cursor is the sort key of a comment in a listing.
+type Cursor struct {
+	CreatedAt time.Time
+	ID        int64
+}
+
+// CursorOf returns the cursor that continues a listing after c.
+func CursorOf(c *Comment) *Cursor { return &Cursor{CreatedAt: c.CreatedAt, ID: c.ID} }
+
+// Follows reports whether a comment with key (createdAt, id) comes after
+// the cursor in a listing, oldest first unless newest is true.
+func (c *Cursor) Follows(createdAt time.Time, id int64, newest bool) bool {
+	if !createdAt.Equal(c.CreatedAt) {
+		return createdAt.After(c.CreatedAt) != newest
+	}
+	return (id > c.ID) != newest
+}
