@@ -143,3 +143,63 @@ type MonthCount struct {
 	Month time.Month
 	Count int
 }
+
+// ChangeFeed is a Store that reports the writes made to it — by this
+// process or, for a shared database, by any — so caches can evict exactly
+// what changed.
+type ChangeFeed interface {
+	// Changes delivers a Change for every committed write until ctx is
+	// done, then closes the channel. Each call gets its own channel. A
+	// slow reader does not block writers: when its buffer is full, or the
+	// feed lost its connection, it receives one ChangeFlush meaning "some
+	// changes may have been missed: drop everything".
+	Changes(ctx context.Context) <-chan Change
+}
+
+// ChangeKind says what a [Change] is about.
+type ChangeKind string
+
+// The kinds of change.
+const (
+	ChangePost    ChangeKind = "post"    // a post was created, updated or deleted: PostID
+	ChangeComment ChangeKind = "comment" // a comment was created, changed or deleted: Thread
+	ChangeLike    ChangeKind = "like"    // a like was recorded: PostID
+	ChangeFlush   ChangeKind = "flush"   // changes may have been missed: evict everything
+)
+
+// Change is one write reported by a [ChangeFeed].
+type Change struct {
+	Kind   ChangeKind
+	PostID int64  // for ChangePost and ChangeLike
+	Thread string // for ChangeComment: the comment's thread key
+}
+
+// LikeStore is a Store that records likes: one per visitor per post, with
+// no accounts. The visitor key is an opaque, already-keyed hash (the HTTP
+// layer makes it from a cookie or the address and user agent); the store
+// never sees who the visitor is.
+type LikeStore interface {
+	// AddLike records that visitor likes post postID. It reports false,
+	// and changes nothing, when that visitor liked the post before; it
+	// returns ErrNotFound when there is no such post.
+	AddLike(ctx context.Context, postID int64, visitor string) (added bool, err error)
+
+	// CountLikes returns the number of likes of each post, in one query
+	// however many posts; a post without likes maps to 0.
+	CountLikes(ctx context.Context, postIDs []int64) (map[int64]int, error)
+}
+
+// RedirectStore is a Store that remembers old paths of posts — the URLs
+// they had on another engine before an import — so those links keep
+// working by redirect.
+type RedirectStore interface {
+	// PutRedirect records that path leads to post postID, replacing what
+	// path led to before. path is as a visitor requests it, decoded,
+	// relative to where the blog is mounted, with its query if it needs
+	// one ("/?p=12").
+	PutRedirect(ctx context.Context, path string, postID int64) error
+
+	// LookupRedirect returns the ID of the post path leads to, or
+	// ErrNotFound.
+	LookupRedirect(ctx context.Context, path string) (int64, error)
+}
