@@ -101,5 +101,25 @@ func (c *Cursor) Follows(createdAt time.Time, id int64, newest bool) bool {
 	if !createdAt.Equal(c.CreatedAt) {
 		return createdAt.After(c.CreatedAt) != newest
 	}
-	return (id > c.ID) != newest
+	if newest {
+		return id < c.ID
+	}
+	return id > c.ID
+}
+
+// GuardedStore is a Store that can apply the duplicate and flood guards and
+// create a comment in one atomic step, so that the guards hold even when
+// several instances of a site share the store. The [Service] uses it when
+// the store has it, and otherwise checks with FindDuplicate and
+// LatestComment before CreateComment.
+type GuardedStore interface {
+	Store
+
+	// CreateCommentGuarded creates c as CreateComment does, unless —
+	// judged atomically with the write — FindDuplicate would find a
+	// duplicate of c (then ErrDuplicate, wrapped) or, when floodSince is
+	// not zero, a comment from c.IP or c.Author.Email (compared
+	// case-insensitively) was created after floodSince (then ErrFlood,
+	// wrapped). Nothing is written when it returns an error.
+	CreateCommentGuarded(ctx context.Context, c *Comment, floodSince time.Time) error
 }

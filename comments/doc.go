@@ -1,0 +1,84 @@
+// Package comments lets anonymous visitors comment on any page of a host
+// site without endangering it: it validates and renders what they send,
+// keeps robots and floods out without captchas, moderates with rules a
+// moderator can read, and serves the comments as threads, page by page.
+// It behaves as WordPress's comments do, without their known holes.
+//
+// # Model
+//
+// A [Comment] hangs on a thread, named by a key string the host chooses
+// (for a blog post, its ID in decimal), so the package knows nothing of
+// posts. Its [Status] is pending, approved, spam or trash; only approved
+// comments are shown. Its [Decision] records which rule set the status and
+// why ("links: held: 2 links, limit 2").
+//
+// # Rendering
+//
+// A comment's Markdown is rendered once, when it is written, by a
+// [Renderer]: raw HTML is dropped and the result sanitised last, so the
+// stored HTML is safe to put in a page as it is. [Render] is the default
+// pipeline; [SafeURL] checks an author's website.
+//
+// # Submission
+//
+// [NewService] builds the [Service] over a [Store]. [Service.Submit] takes a
+// [Submission] through a fixed pipeline: the server's fields are reset,
+// every field is validated to WordPress's limits (a [*ValidationError]
+// names each bad field by its form name), the thread must exist and be
+// open ([ThreadPolicy], [ErrNotFound], [ErrClosed]), a reply's parent must
+// be approved and on the same thread, then the form token, the honeypot,
+// the duplicate and flood guards, rendering and moderation; the comment
+// is stored and an [Event] emitted. A trusted submission (the host's
+// moderator) skips the token, the flood guard and the rules.
+//
+// # Moderation
+//
+// Moderation is an ordered list of [Rule]s, each answering "no opinion" or
+// a [Decision]; [Evaluate] combines them as WordPress does: spam or trash
+// wins at once, else the first hold, else the first approval.
+// [WordPressDefaults] holds comments with two links or more and first
+// comments from an author; [WordPressRules] builds the rest of WordPress's
+// discussion settings (manual moderation, moderation and disallowed word
+// lists). An outside [SpamChecker] runs after the rules; if it fails, the
+// comment is held, not lost. [Service.DryRun] replays stored comments
+// through new rules and reports what would change. Moderators act with
+// [Service.Approve], [Service.Spam], [Service.Trash], [Service.Restore],
+// [Service.Delete] and [Service.EditBody]; each records its decision and
+// emits an [Event] to the [Notifier]s after the write.
+//
+// # Anti-spam
+//
+// Without captchas: every form carries a token from [Service.NewToken],
+// signed with HMAC-SHA256, bound to its thread, accepted once, and only
+// between two seconds and a day after it was issued ([TokenError] says
+// what was wrong); a hidden [HoneypotField] that people leave empty and
+// robots fill (such comments are stored as spam, and their sender sees
+// the usual "awaiting moderation"); the duplicate guard ([ErrDuplicate]);
+// and the flood guard, one comment per IP address or email every 15
+// seconds ([FloodError], matching [ErrFlood], says how long to wait). Used
+// token nonces are kept in memory ([NonceCache]); several instances of a
+// host share a [NonceStore] instead.
+//
+// # Threading
+//
+// [BuildTree] arranges comments into trees of [Node]s, oldest first, and
+// [Service.Thread] pages a thread's approved comments by top-level comment
+// with all their replies. Replies nest at most [WithMaxDepth] deep (5);
+// a reply to a comment at the deepest level hangs beside it, on its
+// parent, as WordPress shows it. [Service.PageOf] finds the page a
+// comment is on, for permalinks.
+//
+// # HTTP
+//
+// [Service.FormHandler] serves the comment form's POST with WordPress's
+// field names, answers 303 See Other to the comment on its page, or shows
+// the form again with each field's problem under one table of statuses,
+// and keeps the visitor's name, email and website in a cookie when asked
+// ([Remembered] reads it back).
+//
+// # Storage
+//
+// [Store] is the contract a backend implements; the Service makes every
+// decision and the Store keeps what it is given. storage/memstore is the
+// in-memory reference, and storagetest.RunCommentStore checks any other.
+package comments

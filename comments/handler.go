@@ -1,0 +1,393 @@
+package comments
+
+import (
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"math"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultMaxFormBytes is the largest form body the handler reads: a
+// comment at its byte limit written in a script other than Latin, which
+// a browser sends percent-encoded at three characters a byte, plus room
+// for the other fields (about 200 KiB).
+const DefaultMaxFormBytes = 3*MaxCommentBytes + 8<<10
+
+// RememberField is the name of the form's checkbox "Save my name, email,
+// and website in this browser for the next time I comment".
+const RememberField = "remember"
+
+// RememberCookie is the name of the cookie that keeps a visitor's name,
+// email and website when they ask; read it with [Remembered].
+const RememberCookie = "folio_commenter"
+
+const rememberFor = 365 * 24 * time.Hour
+
+// FormState is what a comment form shows when it comes back to the
+// visitor: the values sent, the problems found and a fresh token.
+type FormState struct {
+	Thread   string // comment_post_ID
+	ParentID int64  // comment_parent
+	Author   string
+	Email    string
+	URL      string
+	Comment  string
+	Remember bool
+	LoggedIn bool // the host's Identity knew the visitor: no name, email or website fields
+
+	Errors  map[string]string // field name (FieldAuthor, …) → what is wrong with it
+	Message string            // about the whole submission ("Comments are closed.")
+
+	Token      string        // a new token for the form's TokenField
+	RetryAfter time.Duration // after ErrFlood, how long to wait
+	Action     string        // the URL the form posts to: the handler's own path
+}
+
+// HandlerOption configures the handler of [Service.FormHandler].
+type HandlerOption func(*formHandler)
+
+// WithRedirect sets where a visitor goes once a comment is taken: the URL
+// of the page showing c, to which the handler adds "#comment-ID" (after
+// dropping any fragment) and answers 303 See Other. It is the only source
+// of the redirect: no form field or header is ever used. Without it the
+// handler redirects to "/". The comment may be pending or spam: the page
+// should say it awaits moderation without telling spam from pending.
+func WithRedirect(fn func(r *http.Request, c *Comment) string) HandlerOption {
+	return func(h *formHandler) { h.redirect = fn }
+}
+
+// WithIdentity lets the host name its logged-in user: ok false means an
+// anonymous visitor, whose name, email and website come from the form;
+// ok true means the author is a (with a UserID), the form's author fields
+// are ignored, and trusted marks a moderator or an author the host trusts
+// (see [Submission.Trusted]). A trusted request still needs its form
+// token unless [WithTokenExempt] exempts it, since a browser carries
+// login cookies on forged cross-site posts.
+func WithIdentity(fn func(r *http.Request) (a Author, trusted bool, ok bool)) HandlerOption {
+	return func(h *formHandler) { h.identity = fn }
+}
+
+// WithTokenExempt exempts from the form token those trusted requests for
+// which fn returns true: requests authorised by a header that browsers
+// never send on their own (Authorization: Bearer), not by a cookie.
+func WithTokenExempt(fn func(r *http.Request) bool) HandlerOption {
+	return func(h *formHandler) { h.exempt = fn }
+}
+
+// WithFormRenderer sets how the form is shown again after a refused
+// submission, with the status code to answer. It must escape every value
+// of f (html/template does). The default is a bare page with the form.
+func WithFormRenderer(fn func(w http.ResponseWriter, r *http.Request, status int, f FormState)) HandlerOption {
+	return func(h *formHandler) { h.render = fn }
+}
+
+// WithMaxFormBytes sets the largest form body read ([DefaultMaxFormBytes]
+// by default); a larger one is answered 413.
+func WithMaxFormBytes(n int64) HandlerOption {
+	return func(h *formHandler) { h.maxBytes = n }
+}
+
+// WithClientIP sets how the visitor's IP address is found (by default the
+// host part of r.RemoteAddr). A host behind a proxy it trusts reads the
+// proxy's header here.
+func WithClientIP(fn func(r *http.Request) string) HandlerOption {
+	return func(h *formHandler) { h.clientIP = fn }
+}
+
+type formHandler struct {
+	s        *Service
+	redirect func(*http.Request, *Comment) string
+	identity func(*http.Request) (Author, bool, bool)
+	exempt   func(*http.Request) bool
+	render   func(http.ResponseWriter, *http.Request, int, FormState)
+	maxBytes int64
+	clientIP func(*http.Request) string
+}
+
+// FormHandler returns the handler of the comment form, for POST requests
+// with WordPress's field names (author, email, url, comment,
+// comment_post_ID, comment_parent) plus [TokenField], [HoneypotField] and
+// [RememberField]. Other methods get 405.
+//
+// A taken comment (approved, held or silently marked spam alike) gets 303
+// See Other to the [WithRedirect] URL with "#comment-ID"; if the visitor
+// asked, the [RememberCookie] is set to their name, email and website
+// (HttpOnly, SameSite=Lax, Secure over TLS), and cleared if they did not.
+// A refused one gets the form again, with the values sent, the problems
+// and a new token, under one table of statuses:
+//
+//	*ValidationError       422 Unprocessable Content (each field's problem)
+//	ErrBadToken            403 Forbidden
+//	ErrClosed              403 Forbidden
+//	ErrNotFound            404 Not Found (no such thread)
+//	ErrDuplicate           409 Conflict
+//	ErrFlood               429 Too Many Requests, with Retry-After in seconds
+//	body too large         413 Content Too Large
+//	unreadable form        400 Bad Request
+//	anything else          500, logged; the visitor sees no detail
+//
+// 422 rather than WordPress's 200 or 400: the request was well formed and
+// only its content was refused. No text from the visitor is ever put in a
+// header.
+func (s *Service) FormHandler(opts ...HandlerOption) http.Handler {
+	h := &formHandler{
+		s:        s,
+		maxBytes: DefaultMaxFormBytes,
+		render:   defaultRenderForm,
+		clientIP: remoteHost,
+		exempt:   func(*http.Request) bool { return false },
+	}
+	for _, opt := range opts {
+		opt(h)
+	}
+	if h.maxBytes <= 0 {
+		h.maxBytes = DefaultMaxFormBytes
+	}
+	return h
+}
+
+func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	ctx := r.Context()
+	state := FormState{Action: r.URL.EscapedPath()}
+	r.Body = http.MaxBytesReader(w, r.Body, h.maxBytes)
+	if err := parseForm(r, h.maxBytes); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			h.fail(w, r, state, errTooLarge)
+		} else {
+			h.fail(w, r, state, errBadForm)
+		}
+		return
+	}
+	f := r.PostForm
+	state.Thread = f.Get(FieldThread)
+	state.Author, state.Email, state.URL = f.Get(FieldAuthor), f.Get(FieldEmail), f.Get(FieldURL)
+	state.Comment = f.Get(FieldComment)
+	state.Remember = f.Get(RememberField) != ""
+
+	sub := Submission{
+		Thread:    state.Thread,
+		Author:    Author{Name: state.Author, Email: state.Email, URL: state.URL},
+		Body:      state.Comment,
+		IP:        h.clientIP(r),
+		UserAgent: r.UserAgent(),
+		Token:     f.Get(TokenField),
+		Honeypot:  f.Get(HoneypotField),
+	}
+	if p := strings.TrimSpace(f.Get(FieldParent)); p != "" {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id < 0 {
+			h.fail(w, r, state, &ValidationError{Fields: []FieldError{{
+				Field: FieldParent, Problem: ProblemInvalid, Message: "The comment you reply to does not exist.",
+			}}})
+			return
+		}
+		sub.ParentID, state.ParentID = id, id
+	}
+	if h.identity != nil {
+		if a, trusted, ok := h.identity(r); ok {
+			sub.Author, sub.Trusted = a, trusted
+			state.LoggedIn = true
+			state.Author, state.Email, state.URL = "", "", ""
+		}
+	}
+	if sub.Trusted && !h.exempt(r) {
+		if err := h.s.VerifyToken(ctx, sub.Token, strings.TrimSpace(sub.Thread)); err != nil {
+			h.fail(w, r, state, err)
+			return
+		}
+	}
+
+	c, err := h.s.Submit(ctx, sub)
+	if err != nil {
+		h.fail(w, r, state, err)
+		return
+	}
+	if !state.LoggedIn {
+		setRemember(w, r, state.Remember, c.Author)
+	}
+	target := "/"
+	if h.redirect != nil {
+		target = h.redirect(r, c)
+	}
+	if i := strings.IndexByte(target, '#'); i >= 0 {
+		target = target[:i]
+	}
+	if target == "" || strings.ContainsFunc(target, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		h.s.log.ErrorContext(ctx, "comments: the redirect hook gave an unusable URL; redirecting to /", "comment", c.ID)
+		target = "/"
+	}
+	w.Header().Set("Location", target+"#comment-"+strconv.FormatInt(c.ID, 10))
+	w.WriteHeader(http.StatusSeeOther)
+}
+
+var (
+	errTooLarge = errors.New("comments: form too large")
+	errBadForm  = errors.New("comments: unreadable form")
+)
+
+// parseForm reads a urlencoded or multipart form body.
+func parseForm(r *http.Request, maxBytes int64) error {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "multipart/form-data" {
+		return r.ParseMultipartForm(maxBytes)
+	}
+	return r.ParseForm()
+}
+
+// statusTable is the one table from errors to the status answered and
+// what the visitor is told; the first entry that matches wins, and an
+// error none matches is a 500.
+var statusTable = []struct {
+	match   func(error) bool
+	status  int
+	message string
+}{
+	{isType[*ValidationError], http.StatusUnprocessableEntity, "Please correct the fields marked below."},
+	{func(err error) bool {
+		te, ok := errors.AsType[*TokenError](err)
+		return ok && te.Problem == TokenTooNew
+	}, http.StatusForbidden, "That was quick! Please look over your comment and send it again."},
+	{is(ErrBadToken), http.StatusForbidden, "This form has expired or was sent already. Please send it again."},
+	{is(ErrFlood), http.StatusTooManyRequests, "You are posting comments too quickly. Please wait a moment and send it again."},
+	{is(ErrDuplicate), http.StatusConflict, "Duplicate comment: it looks as though you have already said that."},
+	{is(ErrClosed), http.StatusForbidden, "Comments are closed."},
+	{is(ErrNotFound), http.StatusNotFound, "This page does not take comments."},
+	{is(errTooLarge), http.StatusRequestEntityTooLarge, "Your comment is too long."},
+	{is(errBadForm), http.StatusBadRequest, "The form could not be read. Please send it again."},
+}
+
+func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
+
+func isType[E error](err error) bool {
+	_, ok := errors.AsType[E](err)
+	return ok
+}
+
+// errorStatus looks err up in statusTable.
+func errorStatus(err error) (status int, message string) {
+	for _, row := range statusTable {
+		if row.match(err) {
+			return row.status, row.message
+		}
+	}
+	return http.StatusInternalServerError, "Something went wrong and your comment was not saved. Please send it again."
+}
+
+// fail shows the form again with what err says.
+func (h *formHandler) fail(w http.ResponseWriter, r *http.Request, state FormState, err error) {
+	status, msg := errorStatus(err)
+	if status == http.StatusInternalServerError {
+		h.s.log.ErrorContext(r.Context(), "comments: form submission failed", "thread", state.Thread, "err", err)
+	}
+	state.Message = msg
+	if ve, ok := errors.AsType[*ValidationError](err); ok {
+		state.Errors = make(map[string]string, len(ve.Fields))
+		for _, f := range ve.Fields {
+			if _, dup := state.Errors[f.Field]; !dup {
+				state.Errors[f.Field] = f.Message
+			}
+		}
+	}
+	if fe, ok := errors.AsType[*FloodError](err); ok {
+		state.RetryAfter = fe.RetryAfter
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(fe.RetryAfter.Seconds()))))
+	}
+	if state.Thread != "" && status != http.StatusNotFound {
+		state.Token = h.s.NewToken(strings.TrimSpace(state.Thread))
+	}
+	h.render(w, r, status, state)
+}
+
+// remoteHost returns the host part of r.RemoteAddr.
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// setRemember sets or clears the RememberCookie.
+func setRemember(w http.ResponseWriter, r *http.Request, remember bool, a Author) {
+	c := &http.Cookie{
+		Name:     RememberCookie,
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   r.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	}
+	if remember {
+		v := url.Values{FieldAuthor: {a.Name}, FieldEmail: {a.Email}, FieldURL: {a.URL}}
+		c.Value = base64.RawURLEncoding.EncodeToString([]byte(v.Encode()))
+		c.MaxAge = int(rememberFor / time.Second)
+	} else {
+		c.MaxAge = -1
+	}
+	http.SetCookie(w, c)
+}
+
+// Remembered returns the name, email and website the [RememberCookie] of r
+// keeps, for filling in the form, and whether there was a usable one.
+// The values are the visitor's own text: escape them when shown.
+func Remembered(r *http.Request) (Author, bool) {
+	ck, err := r.Cookie(RememberCookie)
+	if err != nil || ck.Value == "" {
+		return Author{}, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	if err != nil {
+		return Author{}, false
+	}
+	v, err := url.ParseQuery(string(raw))
+	if err != nil {
+		return Author{}, false
+	}
+	a := Author{Name: v.Get(FieldAuthor), Email: v.Get(FieldEmail), URL: v.Get(FieldURL)}
+	if len(a.Name) > MaxAuthorBytes || len(a.Email) > MaxEmailBytes || len(a.URL) > MaxURLBytes ||
+		!cleanLine(a.Name) || !cleanLine(a.Email) || !cleanLine(a.URL) {
+		return Author{}, false
+	}
+	return a, true
+}
+
+var formPage = template.Must(template.New("form").Parse(`<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<meta name="robots" content="noindex">
+<title>Leave a Reply</title>
+<h1>Leave a Reply</h1>
+{{with .Message}}<p role="alert">{{.}}</p>{{end}}
+<form method="post" action="{{.Action}}">
+{{- if not .LoggedIn}}
+<p><label for="author">Name *</label> <input id="author" name="author" value="{{.Author}}" maxlength="245" required>{{with index .Errors "author"}} <strong>{{.}}</strong>{{end}}</p>
+<p><label for="email">Email *</label> <input id="email" name="email" type="email" value="{{.Email}}" maxlength="100" required>{{with index .Errors "email"}} <strong>{{.}}</strong>{{end}}</p>
+<p><label for="url">Website</label> <input id="url" name="url" type="url" value="{{.URL}}" maxlength="200">{{with index .Errors "url"}} <strong>{{.}}</strong>{{end}}</p>
+<p><input id="remember" name="remember" type="checkbox" value="yes"{{if .Remember}} checked{{end}}> <label for="remember">Save my name, email, and website in this browser for the next time I comment.</label></p>
+{{- end}}
+<p><label for="comment">Comment *</label>{{with index .Errors "comment"}} <strong>{{.}}</strong>{{end}}{{with index .Errors "comment_parent"}} <strong>{{.}}</strong>{{end}}<br>
+<textarea id="comment" name="comment" rows="8" cols="45" maxlength="65525" required>{{.Comment}}</textarea></p>
+<p style="display:none" aria-hidden="true"><label>Leave this empty <input name="` + HoneypotField + `" tabindex="-1" autocomplete="off"></label></p>
+<input type="hidden" name="comment_post_ID" value="{{.Thread}}">
+<input type="hidden" name="comment_parent" value="{{.ParentID}}">
+<input type="hidden" name="` + TokenField + `" value="{{.Token}}">
+<p><button type="submit">Post Comment</button></p>
+</form>
+`))
+
+func defaultRenderForm(w http.ResponseWriter, _ *http.Request, status int, f FormState) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = formPage.Execute(w, f)
+}

@@ -1,0 +1,184 @@
+package comments
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// Node is a comment in a tree of replies.
+type Node struct {
+	Comment  *Comment
+	Children []*Node // replies, oldest first
+	Depth    int     // 1 for a top-level comment, 2 for a reply to it, …
+}
+
+// BuildTree arranges comments into trees of replies: each level oldest
+// first (by CreatedAt, then ID). A comment whose parent is not among
+// comments (held, trashed or on another page) becomes top-level, as does
+// any comment caught in a loop of parents, so every comment given appears
+// exactly once. The nodes point at the comments given; BuildTree does not
+// change them.
+func BuildTree(comments []*Comment) []*Node {
+	nodes := make(map[int64]*Node, len(comments))
+	ordered := make([]*Comment, 0, len(comments))
+	for _, c := range comments {
+		if c == nil {
+			continue
+		}
+		if _, dup := nodes[c.ID]; dup {
+			continue
+		}
+		nodes[c.ID] = &Node{Comment: c}
+		ordered = append(ordered, c)
+	}
+	slices.SortStableFunc(ordered, compareComments)
+
+	var roots []*Node
+	for _, c := range ordered {
+		n := nodes[c.ID]
+		if p, ok := nodes[c.ParentID]; ok && c.ParentID != 0 && c.ParentID != c.ID {
+			p.Children = append(p.Children, n)
+		} else {
+			roots = append(roots, n)
+		}
+	}
+	placed := make(map[int64]bool, len(nodes))
+	var walk func(n *Node, depth int)
+	walk = func(n *Node, depth int) {
+		placed[n.Comment.ID] = true
+		n.Depth = depth
+		for _, ch := range n.Children {
+			walk(ch, depth+1)
+		}
+	}
+	for _, r := range roots {
+		walk(r, 1)
+	}
+	// Comments in a loop of parents were reached from no root: break each
+	// loop at its oldest comment, which becomes top-level.
+	if len(placed) < len(nodes) {
+		for _, c := range ordered {
+			if placed[c.ID] {
+				continue
+			}
+			n := nodes[c.ID]
+			if p := nodes[c.ParentID]; p != nil {
+				p.Children = slices.DeleteFunc(p.Children, func(x *Node) bool { return x == n })
+			}
+			roots = append(roots, n)
+			walk(n, 1)
+		}
+		slices.SortStableFunc(roots, func(a, b *Node) int { return compareComments(a.Comment, b.Comment) })
+	}
+	return roots
+}
+
+func compareComments(a, b *Comment) int {
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c
+	}
+	switch {
+	case a.ID < b.ID:
+		return -1
+	case a.ID > b.ID:
+		return 1
+	}
+	return 0
+}
+
+// ThreadPage is one page of a thread's approved comments.
+type ThreadPage struct {
+	Thread   string
+	Nodes    []*Node // the page's top-level comments with all their replies
+	Page     int     // 1-based
+	PerPage  int     // top-level comments a page
+	Pages    int     // pages in all; 0 for a thread without comments
+	TopLevel int     // top-level comments in all
+	Total    int     // approved comments in all, replies included
+}
+
+// Thread returns page (1-based; below 1 means 1) of the approved comments
+// on thread, perPage top-level comments to a page ([DefaultPerPage] if 0
+// or less), oldest first, each with all its replies, as WordPress pages
+// comments. A page past the last has no nodes.
+func (s *Service) Thread(ctx context.Context, thread string, page, perPage int) (ThreadPage, error) {
+	if perPage <= 0 {
+		perPage = DefaultPerPage
+	}
+	page = max(page, 1)
+	all, err := s.approved(ctx, thread)
+	if err != nil {
+		return ThreadPage{}, err
+	}
+	roots := BuildTree(all)
+	tp := ThreadPage{
+		Thread: thread, Page: page, PerPage: perPage,
+		Pages:    (len(roots) + perPage - 1) / perPage,
+		TopLevel: len(roots), Total: len(all),
+	}
+	if start := (page - 1) * perPage; start < len(roots) {
+		tp.Nodes = roots[start:min(start+perPage, len(roots))]
+	}
+	return tp, nil
+}
+
+// PageOf returns the thread of the comment with that ID and the page of
+// [Service.Thread], perPage top-level comments to a page, where it
+// appears, so a permalink to it can land there (with #comment-ID). It
+// works for a comment of any status, giving the page where it would
+// appear if approved: a caller serving visitors must check the status
+// itself and answer [ErrNotFound] for a comment they may not see.
+// It returns an error wrapping ErrNotFound if there is no such comment.
+func (s *Service) PageOf(ctx context.Context, id int64, perPage int) (thread string, page int, err error) {
+	if perPage <= 0 {
+		perPage = DefaultPerPage
+	}
+	c, err := s.get(ctx, "page of", id)
+	if err != nil {
+		return "", 0, err
+	}
+	all, err := s.approved(ctx, c.Thread)
+	if err != nil {
+		return "", 0, err
+	}
+	byID := make(map[int64]*Comment, len(all))
+	for _, a := range all {
+		byID[a.ID] = a
+	}
+	byID[c.ID] = c
+	// Climb as BuildTree does: up through parents present on the page.
+	root, seen := c, map[int64]bool{c.ID: true}
+	for root.ParentID != 0 && !seen[root.ParentID] {
+		p, ok := byID[root.ParentID]
+		if !ok {
+			break
+		}
+		seen[p.ID] = true
+		root = p
+	}
+	before := 0
+	for _, r := range BuildTree(all) {
+		if r.Comment.ID != root.ID && compareComments(r.Comment, root) < 0 {
+			before++
+		}
+	}
+	return c.Thread, before/perPage + 1, nil
+}
+
+// approved returns every approved comment on thread, oldest first.
+func (s *Service) approved(ctx context.Context, thread string) ([]*Comment, error) {
+	var all []*Comment
+	q := CommentQuery{Thread: thread, Statuses: []Status{StatusApproved}, Limit: MaxLimit}
+	for {
+		list, err := s.store.ListComments(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("comments: thread %q: %w", thread, err)
+		}
+		all = append(all, list...)
+		if len(list) < q.EffectiveLimit() {
+			return all, nil
+		}
+		q.After = CursorOf(list[len(list)-1])
+	}
+}
