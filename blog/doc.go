@@ -31,9 +31,24 @@
 //
 // # Rendering
 //
-// Posts are rendered when they are written, never when they are read: a
-// [Renderer] built once turns the source into HTML, a summary, a plain-text
-// description and a word count (see [Rendered]).
+// Posts are rendered when they are saved, never when a page is viewed: a
+// [Renderer], built once with [NewRenderer] and shared by every goroutine,
+// turns a post's source into [Rendered] HTML, a Summary, a plain-text
+// Description and a WordCount. Markdown is CommonMark with GFM tables,
+// strikethrough, autolinks and task lists, footnotes, smart punctuation,
+// heading ids that keep Unicode letters, and [Figures]: an image alone in
+// its paragraph becomes a figure whose caption is the image's title
+// (![Delegates arrive](a.jpg "(Photo: KCNA)")). Raw HTML is left out unless
+// [WithRawHTML] is given, and HTML sources and raw HTML always pass through
+// the post policy ([PostPolicy], replaceable with [WithPolicy]), which
+// removes scripts, styles, frames, event handlers and unsafe URLs.
+//
+// The Summary is the hand-written excerpt if there is one, else what
+// precedes a <!--more--> marker, else the first 55 words
+// ([WithExcerptWords]) followed by "…"; it is always balanced HTML, and
+// HasMore says whether anything was left out. Chinese, Japanese and Korean
+// text is counted a character per word. [Post.ReadingTime] follows from the
+// word count.
 //
 // # Slugs and permalinks
 //

@@ -1,0 +1,269 @@
+package bloghttp
+
+import (
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/folioblog/folio/archive"
+	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/comments"
+)
+
+// Site describes the blog to its visitors and to feed readers.
+type Site struct {
+	Title    string
+	Tagline  string
+	Language string // a BCP 47 tag for <html lang> and feeds; "en" if empty
+	Author   string // the feeds' author; the site title if empty
+
+	// BaseURL is the absolute URL where the blog is mounted, such as
+	// "https://example.com/" or "https://example.com/blog/". Feeds,
+	// sitemaps and canonical links use it; its path is the prefix the
+	// Server strips from requests. It never comes from a request's Host
+	// header, which a visitor controls.
+	BaseURL string
+}
+
+// Server is the blog's HTTP face: every page, feed and form of the blog,
+// as one http.Handler a host mounts on its own mux at the path of
+// Site.BaseURL:
+//
+//	srv, err := bloghttp.New(b, cs, bloghttp.Site{Title: "Notes", BaseURL: "https://example.com/blog/"})
+//	mux.Handle("/blog/", srv)
+//
+// A Server is safe for concurrent use.
+type Server struct {
+	blog     *blog.Blog
+	comments *comments.Service
+	site     Site
+	base     *url.URL // Site.BaseURL parsed; its Path ends with "/"
+	prefix   string   // base.Path without the trailing slash: "" at the root
+
+	log          *slog.Logger
+	auth         Authorizer
+	likes        blog.LikeStore     // nil when the store keeps no likes
+	redirects    blog.RedirectStore // nil when the store keeps no old paths
+	secret       []byte             // keys likes' visitor hashes and the moderator's forms
+	theme        *theme
+	archive      *archive.Renderer
+	perPage      int
+	commentsPage int
+	firstWeekday time.Weekday
+	clientIP     func(*http.Request) string
+
+	commentForm http.Handler
+	mux         *http.ServeMux
+}
+
+// Authorizer tells a moderator's requests from a visitor's. The host
+// supplies it: bloghttp has no user accounts of its own ([TokenAuth] is a
+// ready one for a single shared token).
+type Authorizer interface {
+	// Authorize returns the moderator r is made by, and false for a
+	// visitor.
+	Authorize(r *http.Request) (Moderator, bool)
+}
+
+// AuthorizerFunc adapts a function to an [Authorizer].
+type AuthorizerFunc func(r *http.Request) (Moderator, bool)
+
+// Authorize calls f(r).
+func (f AuthorizerFunc) Authorize(r *http.Request) (Moderator, bool) { return f(r) }
+
+// Moderator is someone the host lets moderate comments.
+type Moderator struct {
+	Name  string // shown on the comments they write
+	Email string
+
+	// ViaHeader is true when the request was authorised by a header that
+	// browsers never send on their own (Authorization: Bearer …), and
+	// false for a cookie. Only header-authorised requests may skip the
+	// anti-forgery field of forms.
+	ViaHeader bool
+}
+
+type config struct {
+	log          *slog.Logger
+	auth         Authorizer
+	themeFS      any
+	secret       []byte
+	perPage      int
+	commentsPage int
+	firstWeekday time.Weekday
+	labels       *archive.Labels
+	clientIP     func(*http.Request) string
+}
+
+// Option configures a [Server].
+type Option func(*config)
+
+// WithLogger sets where internal errors are logged; visitors never see
+// them. The default is slog.Default().
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
+
+// WithAuthorizer sets who may moderate. Without one nobody can: the
+// moderation screens answer 401.
+func WithAuthorizer(a Authorizer) Option { return func(c *config) { c.auth = a } }
+
+// WithSecret sets the key for the hashes of likes and the anti-forgery
+// tokens of moderation forms; at least 32 bytes. Sites with several
+// instances must give them all the same one. The default is random per
+// process.
+func WithSecret(key []byte) Option { return func(c *config) { c.secret = key } }
+
+// WithPostsPerPage sets how many posts a listing page shows (default 10).
+func WithPostsPerPage(n int) Option { return func(c *config) { c.perPage = n } }
+
+// WithCommentsPerPage sets how many top-level comments a post page shows
+// at a time, with their replies (default 50).
+func WithCommentsPerPage(n int) Option { return func(c *config) { c.commentsPage = n } }
+
+// WithFirstWeekday sets the first day of the calendar's weeks (default
+// Monday).
+func WithFirstWeekday(d time.Weekday) Option { return func(c *config) { c.firstWeekday = d } }
+
+// WithArchiveLabels translates the archive widgets.
+func WithArchiveLabels(l archive.Labels) Option { return func(c *config) { c.labels = &l } }
+
+// WithClientIP sets how a visitor's address is found, for comments and
+// likes. The default is the host part of r.RemoteAddr; a host behind a
+// proxy it trusts reads the proxy's header here.
+func WithClientIP(fn func(*http.Request) string) Option {
+	return func(c *config) { c.clientIP = fn }
+}
+
+// New returns a Server for the blog b and its comments cs. It applies
+// defaults, then opts, then validates: a bad site or option is an error
+// naming it.
+func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server, error) {
+	if b == nil || cs == nil {
+		return nil, fmt.Errorf("bloghttp: New needs a blog and a comment service")
+	}
+	c := config{
+		log:          slog.Default(),
+		perPage:      blog.DefaultLimit,
+		commentsPage: comments.DefaultLimit,
+		firstWeekday: time.Monday,
+	}
+	for _, opt := range opts {
+		opt(&c)
+	}
+	base, err := url.Parse(site.BaseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || base.RawQuery != "" || base.Fragment != "" {
+		return nil, fmt.Errorf("bloghttp: site base URL %q must be an absolute http(s) URL without query or fragment", site.BaseURL)
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+	}
+	switch {
+	case strings.TrimSpace(site.Title) == "":
+		return nil, fmt.Errorf("bloghttp: site title is empty")
+	case c.log == nil:
+		return nil, fmt.Errorf("bloghttp: logger is nil")
+	case c.perPage < 1 || c.perPage > blog.MaxLimit:
+		return nil, fmt.Errorf("bloghttp: posts per page %d not in 1..%d", c.perPage, blog.MaxLimit)
+	case c.commentsPage < 1 || c.commentsPage > comments.MaxLimit:
+		return nil, fmt.Errorf("bloghttp: comments per page %d not in 1..%d", c.commentsPage, comments.MaxLimit)
+	case c.secret != nil && len(c.secret) < 32:
+		return nil, fmt.Errorf("bloghttp: secret is %d bytes, at least 32 needed", len(c.secret))
+	}
+	if site.Language == "" {
+		site.Language = "en"
+	}
+	if site.Author == "" {
+		site.Author = site.Title
+	}
+	if c.secret == nil {
+		c.secret = make([]byte, 32)
+		rand.Read(c.secret)
+		c.log.Info("bloghttp: no secret set; using a random one, so likes and moderation forms do not carry over a restart or across instances")
+	}
+	if c.auth == nil {
+		c.auth = AuthorizerFunc(func(*http.Request) (Moderator, bool) { return Moderator{}, false })
+	}
+	if c.clientIP == nil {
+		c.clientIP = remoteIP
+	}
+	s := &Server{
+		blog:         b,
+		comments:     cs,
+		site:         site,
+		base:         base,
+		prefix:       strings.TrimSuffix(base.Path, "/"),
+		log:          c.log,
+		auth:         c.auth,
+		secret:       c.secret,
+		perPage:      c.perPage,
+		commentsPage: c.commentsPage,
+		firstWeekday: c.firstWeekday,
+		clientIP:     c.clientIP,
+	}
+	s.likes, _ = b.Store().(blog.LikeStore)
+	s.redirects, _ = b.Store().(blog.RedirectStore)
+	archOpts := []archive.Option{archive.WithPrefix(s.prefix)}
+	if c.labels != nil {
+		archOpts = append(archOpts, archive.WithLabels(*c.labels))
+	}
+	s.archive = archive.NewRenderer(archOpts...)
+	if s.theme, err = loadTheme(c.themeFS); err != nil {
+		return nil, err
+	}
+	s.commentForm = s.newCommentForm()
+	s.mux = http.NewServeMux()
+	s.routes(s.mux)
+	return s, nil
+}
+
+// routes registers every handler on m, with paths relative to the base.
+func (s *Server) routes(m *http.ServeMux) {
+	m.HandleFunc("GET /{$}", s.handleHome) // also ?s= (search), ?p= (old links), ?archive= (dropdown)
+	m.HandleFunc("GET /tag/{slug}/{$}", s.handleTag)
+	m.HandleFunc("GET /category/{slug}/{$}", s.handleCategory)
+	m.Handle("POST /comments", s.commentForm)
+	m.HandleFunc("GET /comments/{id}", s.handleCommentPermalink)
+	m.HandleFunc("POST /likes/{id}", s.handleLike)
+	m.HandleFunc("GET /static/{file}", s.handleStatic)
+	s.routeFeeds(m) // feeds.go: feeds, sitemap, robots.txt
+	s.routeAdmin(m) // admin.go: moderation
+	m.HandleFunc("GET /", s.handlePath) // archives, permalinks, a post's comment feed, old paths, 404
+}
+
+// ServeHTTP serves a request for a path under the site's base URL.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w.Header(), r)
+	if s.prefix != "" {
+		p := strings.TrimPrefix(r.URL.Path, s.prefix)
+		if len(p) == len(r.URL.Path) || (p != "" && p[0] != '/') {
+			s.notFound(w, r)
+			return
+		}
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path = p
+		if u.Path == "" {
+			u.Path = "/"
+		}
+		u.RawPath = ""
+		r2.URL = &u
+		r = r2
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// URL returns the absolute URL of a path relative to the base ("/2013/01/").
+func (s *Server) URL(path string) string {
+	return s.base.Scheme + "://" + s.base.Host + s.prefix + path
+}
+
+// Path returns the path, from the site's root, of a path relative to the
+// base: what goes in an href.
+func (s *Server) Path(path string) string { return s.prefix + path }
+
+// PostURL returns the path of a post's page, for an href.
+func (s *Server) PostURL(p *blog.Post) string { return s.prefix + s.blog.URL(p) }
