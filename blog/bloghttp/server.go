@@ -228,8 +228,8 @@ func (s *Server) routes(m *http.ServeMux) {
 	m.HandleFunc("GET /comments/{id}", s.handleCommentPermalink)
 	m.HandleFunc("POST /likes/{id}", s.handleLike)
 	m.HandleFunc("GET /static/{file}", s.handleStatic)
-	s.routeFeeds(m) // feeds.go: feeds, sitemap, robots.txt
-	s.routeAdmin(m) // admin.go: moderation
+	s.routeFeeds(m)                     // feeds.go: feeds, sitemap, robots.txt
+	s.routeAdmin(m)                     // admin.go: moderation
 	m.HandleFunc("GET /", s.handlePath) // archives, permalinks, a post's comment feed, old paths, 404
 }
 

@@ -21,7 +21,8 @@ var (
 )
 
 // postTable holds the posts of a Store with the indexes its queries need.
-// Every field is guarded by mu.
+// Every field is guarded by mu. A stored post is never changed: an update
+// stores a new copy in its place.
 type postTable struct {
 	mu     sync.RWMutex
 	nextID int64
@@ -462,10 +463,13 @@ func (t *postTable) search(ctx context.Context, q blog.SearchQuery) ([]blog.Sear
 			}
 		}
 		if all {
-			hits = append(hits, hit{p.Clone(), inTitle})
+			hits = append(hits, hit{p, inTitle})
 		}
 	}
 	t.mu.RUnlock()
+	// Stored posts are never changed, only replaced, so they may be read
+	// and cloned without the lock from here on.
+	//
 	// hits is newest first; a stable sort keeps that order among posts
 	// with as many words in their titles.
 	slices.SortStableFunc(hits, func(a, b hit) int { return b.titleWords - a.titleWords })
@@ -477,7 +481,7 @@ func (t *postTable) search(ctx context.Context, q blog.SearchQuery) ([]blog.Sear
 	hits = hits[offset:min(len(hits), offset+q.Query.EffectiveLimit())]
 	out := make([]blog.SearchResult, len(hits))
 	for i, h := range hits {
-		out[i] = blog.SearchResult{Post: h.p, Snippet: snippet(h.p.Source, words)}
+		out[i] = blog.SearchResult{Post: h.p.Clone(), Snippet: snippet(h.p.Source, words)}
 	}
 	return out, nil
 }
@@ -549,6 +553,8 @@ func snippet(src string, words []string) string {
 	var b strings.Builder
 	if first > 0 {
 		b.WriteString("… ")
+	} else {
+		b.WriteString(strings.TrimLeftFunc(collapseSpace(html.EscapeString(src[:spans[0].start])), unicode.IsSpace))
 	}
 	for i := first; i <= last; i++ {
 		if i > first {
@@ -565,6 +571,8 @@ func snippet(src string, words []string) string {
 	}
 	if last < len(spans)-1 {
 		b.WriteString(" …")
+	} else {
+		b.WriteString(strings.TrimRightFunc(collapseSpace(html.EscapeString(src[spans[last].end:])), unicode.IsSpace))
 	}
 	return b.String()
 }

@@ -52,3 +52,67 @@ func Example() {
 	// found: hello-world Hello, world 2024-05-01
 	// memstore: get post "goodbye": blog: post not found
 }
+
+// SearchPosts matches whole words, ignoring case, and marks them in an
+// HTML-escaped snippet of the source.
+func ExampleStore_SearchPosts() {
+	ctx := context.Background()
+	store := memstore.New()
+	for i, src := range []string{
+		"Tomatoes need sun, water & patience.",
+		"Winter is for <em>planning</em> the garden; tomatoes wait.",
+	} {
+		err := store.CreatePost(ctx, &blog.Post{
+			Slug:        fmt.Sprintf("post-%d", i),
+			Title:       fmt.Sprintf("Post %d", i),
+			Source:      src,
+			Status:      blog.StatusPublished,
+			PublishedAt: time.Date(2024, time.May, 1+i, 0, 0, 0, 0, time.UTC),
+		})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	results, err := store.SearchPosts(ctx, blog.SearchQuery{Text: "TOMATOES"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range results {
+		fmt.Println(r.Post.Slug, r.Snippet)
+	}
+	// Output:
+	// post-1 Winter is for &lt;em&gt;planning&lt;/em&gt; the garden; <mark>tomatoes</mark> wait.
+	// post-0 <mark>Tomatoes</mark> need sun, water &amp; patience.
+}
+
+// CountPostsByMonth counts by the months of the zone it is given: a post
+// published late on 31 January in UTC is a February post in Tokyo.
+func ExampleStore_CountPostsByMonth() {
+	ctx := context.Background()
+	store := memstore.New()
+	for i, at := range []time.Time{
+		time.Date(2024, time.January, 10, 12, 0, 0, 0, time.UTC),
+		time.Date(2024, time.January, 31, 22, 0, 0, 0, time.UTC),
+		time.Date(2024, time.February, 2, 12, 0, 0, 0, time.UTC),
+	} {
+		p := &blog.Post{Slug: fmt.Sprint("p", i), Status: blog.StatusPublished, PublishedAt: at}
+		if err := store.CreatePost(ctx, p); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	tokyo := time.FixedZone("JST", 9*60*60)
+	for _, loc := range []*time.Location{time.UTC, tokyo} {
+		months, err := store.CountPostsByMonth(ctx, blog.PostQuery{}, loc)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(loc, months)
+	}
+	// Output:
+	// UTC [{2024 February 1} {2024 January 2}]
+	// JST [{2024 February 2} {2024 January 1}]
+}

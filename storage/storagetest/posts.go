@@ -45,6 +45,7 @@ var postRules = []struct {
 }{
 	{"RoundTrip_EveryField", postRoundTrip},
 	{"Create_DistinctNonZeroIDs", postDistinctIDs},
+	{"Create_RejectsNonZeroID", postCreateNonZeroID},
 	{"ReturnedPostsAreCopies", postCopies},
 	{"MissingID_ErrNotFound", postMissingID},
 	{"Create_DuplicateSlug_ErrSlugTaken", postCreateDuplicateSlug},
@@ -286,6 +287,20 @@ func postDistinctIDs(t *testing.T, s blog.Store) {
 	for id, slug := range seen {
 		assert.Equal(t, slug, mustGetPost(t, s, id).Slug, "%s: GetPost(%d) returns the post created with it", rule, id)
 	}
+}
+
+func postCreateNonZeroID(t *testing.T, s blog.Store) {
+	const rule = "rule: CreatePost of a post whose ID is not zero returns an error and writes nothing"
+	ctx := context.Background()
+	existing := mustCreatePost(t, s, newPost("existing", postAt(0)))
+	for _, id := range []int64{existing.ID, existing.ID + 1000} {
+		p := newPost(fmt.Sprintf("with-id-%d", id), postAt(1))
+		p.ID = id
+		assert.Error(t, s.CreatePost(ctx, p), "%s (ID %d)", rule, id)
+		_, err := s.GetPostBySlug(ctx, p.Slug)
+		assert.ErrorIs(t, err, blog.ErrNotFound, "%s (ID %d)", rule, id)
+	}
+	assertSamePost(t, existing, mustGetPost(t, s, existing.ID), rule)
 }
 
 func postCopies(t *testing.T, s blog.Store) {
