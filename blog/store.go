@@ -55,7 +55,8 @@ type PostQuery struct {
 	Category string   // a category slug the post must carry
 	Sticky   *bool    // if set, only posts whose Sticky equals *Sticky
 
-	// PublishedAt in [From, Before): a zero bound is open.
+	// PublishedAt in [From, Before): a zero bound is open. A post with a
+	// zero PublishedAt (never published) is outside every non-zero bound.
 	From   time.Time
 	Before time.Time
 

@@ -167,7 +167,10 @@ func stored(p *blog.Post) *blog.Post {
 	return c
 }
 
-// CreatePost implements [blog.Store.CreatePost].
+// CreatePost stores a copy of p and sets p.ID, from a counter starting at
+// 1, and p.Version to 1. It returns an error wrapping [blog.ErrSlugTaken]
+// if another post has p.Slug as its current slug, a
+// [*blog.ValidationError] if p is nil or p.ID is not zero, or ctx.Err().
 func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 	return s.posts.create(ctx, p)
 }
@@ -200,7 +203,11 @@ func (t *postTable) create(ctx context.Context, p *blog.Post) error {
 	return nil
 }
 
-// UpdatePost implements [blog.Store.UpdatePost].
+// UpdatePost replaces the post with ID p.ID by a copy of p if its stored
+// Version equals p.Version, and increments p.Version. It returns an error
+// wrapping [blog.ErrNotFound] if there is no such post, [blog.ErrConflict]
+// if the versions differ, [blog.ErrSlugTaken] if another post has p.Slug
+// as its current slug, or ctx.Err(); nothing is changed then.
 func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 	return s.posts.update(ctx, p)
 }
@@ -235,7 +242,8 @@ func (t *postTable) update(ctx context.Context, p *blog.Post) error {
 	return nil
 }
 
-// DeletePost implements [blog.Store.DeletePost].
+// DeletePost removes the post with that ID, freeing its slugs. It returns
+// an error wrapping [blog.ErrNotFound] if there is none, or ctx.Err().
 func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	return s.posts.delete(ctx, id)
 }
@@ -257,7 +265,8 @@ func (t *postTable) delete(ctx context.Context, id int64) error {
 	return nil
 }
 
-// GetPost implements [blog.Store.GetPost].
+// GetPost returns a copy of the post with that ID, or an error wrapping
+// [blog.ErrNotFound] or ctx.Err().
 func (s *Store) GetPost(ctx context.Context, id int64) (*blog.Post, error) {
 	return s.posts.get(ctx, id)
 }
@@ -275,7 +284,10 @@ func (t *postTable) get(ctx context.Context, id int64) (*blog.Post, error) {
 	return p.Clone(), nil
 }
 
-// GetPostBySlug implements [blog.Store.GetPostBySlug].
+// GetPostBySlug returns a copy of the post whose current slug is slug or,
+// failing that, of the post listing slug among its PreviousSlugs (the most
+// recently published, then the highest ID). It returns an error wrapping
+// [blog.ErrNotFound] if there is neither, or ctx.Err().
 func (s *Store) GetPostBySlug(ctx context.Context, slug string) (*blog.Post, error) {
 	return s.posts.getBySlug(ctx, slug)
 }
@@ -302,9 +314,10 @@ func (t *postTable) getBySlug(ctx context.Context, slug string) (*blog.Post, err
 	return best.Clone(), nil
 }
 
-// ListPosts implements [blog.Store.ListPosts]. The first page of a listing
-// and a page continued with q.After cost the same: both start with a
-// binary search of the ordered index.
+// ListPosts returns copies of the posts matching q, newest first, as
+// [blog.Store.ListPosts] describes, or ctx.Err(). The first page of a
+// listing and a page continued with q.After cost about the same: both start
+// with a binary search of the posts in listing order.
 func (s *Store) ListPosts(ctx context.Context, q blog.PostQuery) ([]*blog.Post, error) {
 	return s.posts.list(ctx, q)
 }
@@ -338,6 +351,9 @@ func (t *postTable) bounds(q blog.PostQuery, useAfter bool) (lo, hi int) {
 	}
 	if !q.From.IsZero() {
 		lo = t.seek(q.From, math.MinInt64)
+	} else if !q.Before.IsZero() {
+		// A post never published has no date to be before anything.
+		lo = t.seek(time.Time{}, math.MaxInt64)
 	}
 	return lo, hi
 }
@@ -371,9 +387,11 @@ func hasTerm(terms []blog.Term, slug string) bool {
 	return false
 }
 
-// CountPostsByMonth implements [blog.MonthCounter]. A nil loc means UTC.
-// Posts with a zero PublishedAt, never published, belong to no month and
-// are not counted.
+// CountPostsByMonth counts the posts matching q's filters and time bounds
+// by the month of their PublishedAt in loc (UTC if nil), newest month
+// first, as [blog.MonthCounter] describes; it returns only ctx.Err() as an
+// error. Posts with a zero PublishedAt, never published, belong to no month
+// and are not counted.
 func (s *Store) CountPostsByMonth(ctx context.Context, q blog.PostQuery, loc *time.Location) ([]blog.MonthCount, error) {
 	return s.posts.countByMonth(ctx, q, loc)
 }
@@ -419,8 +437,11 @@ func (t *postTable) countByMonth(ctx context.Context, q blog.PostQuery, loc *tim
 // SearchPosts implements [blog.PostSearcher] with a simple scan: the text
 // is split into words (runs of letters and digits), and a post matches when
 // every word equals, ignoring case, a word of its Title or Source. Results
-// come with the most words found in the title first, then newest first. A
-// text without words finds nothing.
+// come with the most words found in the title first, then newest first,
+// from q.Offset on and at most q.Query.EffectiveLimit() of them; each
+// Snippet is about 30 words of the source around the first match,
+// HTML-escaped, with the matched words in <mark>. A text without words
+// finds nothing. The only error is ctx.Err().
 func (s *Store) SearchPosts(ctx context.Context, q blog.SearchQuery) ([]blog.SearchResult, error) {
 	return s.posts.search(ctx, q)
 }

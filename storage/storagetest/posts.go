@@ -780,6 +780,7 @@ func postTimeBounds(t *testing.T, s blog.Store) {
 	} {
 		bySlug[slug] = mustCreatePost(t, s, newPost(slug, at))
 	}
+	bySlug["never-published"] = mustCreatePost(t, s, newPost("never-published", time.Time{}))
 	pick := func(slugs ...string) []int64 {
 		var ps []*blog.Post
 		for _, s := range slugs {
@@ -804,8 +805,10 @@ func postTimeBounds(t *testing.T, s blog.Store) {
 			nil},
 		{"bounds in another zone", blog.PostQuery{From: from.In(time.FixedZone("X", 5*3600)), Before: before.In(time.FixedZone("Y", -7*3600))},
 			pick("at-from", "from-plus-1us", "middle", "before-less-1")},
+		{"no bounds", blog.PostQuery{},
+			pick("way-after", "before-plus-1", "at-before", "before-less-1", "middle", "from-plus-1us", "at-from", "from-less-1us", "way-before", "never-published")},
 	} {
-		rule := fmt.Sprintf("rule: ListPosts with %s selects PublishedAt in [From, Before), From inclusive and Before exclusive to the microsecond", c.name)
+		rule := fmt.Sprintf("rule: ListPosts with %s selects PublishedAt in [From, Before), From inclusive and Before exclusive to the microsecond; a zero PublishedAt is outside every bound", c.name)
 		got := postIDs(listAllPosts(t, s, c.q))
 		if len(c.want) == 0 {
 			assert.Empty(t, got, rule)
