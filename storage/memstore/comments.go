@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
 )
 
@@ -409,7 +410,11 @@ func (t *commentTable) findDuplicateLocked(c *comments.Comment) *comments.Commen
 // if c.ID is not zero, and ctx's error if ctx is done; either way nothing
 // is written.
 func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
-	return s.comments.CreateComment(ctx, c)
+	if err := s.comments.CreateComment(ctx, c); err != nil {
+		return err
+	}
+	s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	return nil
 }
 
 // CreateCommentGuarded creates c as CreateComment does, unless, judged
@@ -421,7 +426,11 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 // [comments.ErrFlood], whose RetryAfter is how long after floodSince that
 // comment came). Nothing is written when it returns an error.
 func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, floodSince time.Time) error {
-	return s.comments.CreateCommentGuarded(ctx, c, floodSince)
+	if err := s.comments.CreateCommentGuarded(ctx, c, floodSince); err != nil {
+		return err
+	}
+	s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	return nil
 }
 
 // GetComment returns a copy of the comment with that ID, or an error
@@ -435,14 +444,34 @@ func (s *Store) GetComment(ctx context.Context, id int64) (*comments.Comment, er
 // returns an error wrapping [comments.ErrNotFound] if there is no such
 // comment.
 func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
-	return s.comments.UpdateComment(ctx, c)
+	if err := s.comments.UpdateComment(ctx, c); err != nil {
+		return err
+	}
+	if stored, err := s.comments.GetComment(ctx, c.ID); err == nil {
+		s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: stored.Thread})
+	} else {
+		s.feed.publish(blog.Change{Kind: blog.ChangeFlush})
+	}
+	return nil
 }
 
 // DeleteComment removes the comment with that ID and moves its replies up
 // to its parent. It returns an error wrapping [comments.ErrNotFound] if
 // there is no such comment.
 func (s *Store) DeleteComment(ctx context.Context, id int64) error {
-	return s.comments.DeleteComment(ctx, id)
+	var thread string
+	if c, err := s.comments.GetComment(ctx, id); err == nil {
+		thread = c.Thread
+	}
+	if err := s.comments.DeleteComment(ctx, id); err != nil {
+		return err
+	}
+	if thread != "" {
+		s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
+	} else {
+		s.feed.publish(blog.Change{Kind: blog.ChangeFlush})
+	}
+	return nil
 }
 
 // ListComments returns copies of the comments that match q, ordered by

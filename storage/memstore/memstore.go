@@ -10,11 +10,17 @@ import (
 type Store struct {
 	posts    postTable    // posts.go
 	comments commentTable // comments.go
+	extras   extraTable   // extras.go: likes and old paths
+	feed     feed         // feed.go: change events
 }
 
 var (
-	_ blog.Store     = (*Store)(nil)
-	_ comments.Store = (*Store)(nil)
+	_ blog.Store            = (*Store)(nil)
+	_ blog.LikeStore        = (*Store)(nil)
+	_ blog.RedirectStore    = (*Store)(nil)
+	_ blog.ChangeFeed       = (*Store)(nil)
+	_ comments.Store        = (*Store)(nil)
+	_ comments.GuardedStore = (*Store)(nil)
 )
 
 // New returns an empty Store.
@@ -22,5 +28,6 @@ func New() *Store {
 	s := &Store{}
 	s.posts.init()
 	s.comments.init()
+	s.extras.init()
 	return s
 }

@@ -1,0 +1,227 @@
+package storagetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/comments"
+)
+
+// The rules of the optional post capabilities likes, old paths and change
+// events; each is skipped when the store lacks it.
+func init() {
+	postRules = append(postRules, []struct {
+		name string
+		run  func(t *testing.T, s blog.Store)
+	}{
+		{"Likes_OnePerVisitor", likesOnePerVisitor},
+		{"Likes_MissingPost_ErrNotFound", likesMissingPost},
+		{"Likes_Concurrent", likesConcurrent},
+		{"Redirects_RoundTrip", redirectsRoundTrip},
+		{"ChangeFeed_ReportsWrites", changeFeedReportsWrites},
+	}...)
+}
+
+func likeStore(t *testing.T, s blog.Store) blog.LikeStore {
+	t.Helper()
+	ls, ok := s.(blog.LikeStore)
+	if !ok {
+		t.Skip("the store is not a blog.LikeStore")
+	}
+	return ls
+}
+
+func likesOnePerVisitor(t *testing.T, s blog.Store) {
+	ls := likeStore(t, s)
+	ctx := context.Background()
+	a := mustCreatePost(t, s, newPost("liked", postAt(1)))
+	b := mustCreatePost(t, s, newPost("other", postAt(2)))
+	for i, c := range []struct {
+		post    int64
+		visitor string
+		added   bool
+	}{
+		{a.ID, "v1", true},
+		{a.ID, "v1", false},
+		{a.ID, "v2", true},
+		{b.ID, "v1", true},
+		{a.ID, "v2", false},
+	} {
+		added, err := ls.AddLike(ctx, c.post, c.visitor)
+		require.NoError(t, err, "like %d", i)
+		assert.Equal(t, c.added, added, "rule: AddLike reports true only for a visitor's first like of a post (like %d)", i)
+	}
+	counts, err := ls.CountLikes(ctx, []int64{a.ID, b.ID, 999})
+	require.NoError(t, err)
+	assert.Equal(t, map[int64]int{a.ID: 2, b.ID: 1, 999: 0}, counts,
+		"rule: CountLikes counts each visitor once per post, and a post without likes maps to 0")
+}
+
+func likesMissingPost(t *testing.T, s blog.Store) {
+	ls := likeStore(t, s)
+	_, err := ls.AddLike(context.Background(), 12345, "v")
+	assert.ErrorIs(t, err, blog.ErrNotFound, "rule: AddLike on a missing post returns ErrNotFound")
+}
+
+func likesConcurrent(t *testing.T, s blog.Store) {
+	ls := likeStore(t, s)
+	ctx := context.Background()
+	p := mustCreatePost(t, s, newPost("busy", postAt(1)))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	added := 0
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for v := range 20 {
+				// Every goroutine likes as the same 20 visitors.
+				ok, err := ls.AddLike(ctx, p.ID, fmt.Sprintf("visitor-%d", v))
+				if !assert.NoError(t, err, "goroutine %d", g) {
+					return
+				}
+				if ok {
+					mu.Lock()
+					added++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, 20, added, "rule: of concurrent likes by one visitor, exactly one is added")
+	counts, err := ls.CountLikes(ctx, []int64{p.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 20, counts[p.ID], "rule: concurrent likes are counted once per visitor")
+}
+
+func redirectsRoundTrip(t *testing.T, s blog.Store) {
+	rs, ok := s.(blog.RedirectStore)
+	if !ok {
+		t.Skip("the store is not a blog.RedirectStore")
+	}
+	ctx := context.Background()
+	a := mustCreatePost(t, s, newPost("a", postAt(1)))
+	b := mustCreatePost(t, s, newPost("b", postAt(2)))
+	require.NoError(t, rs.PutRedirect(ctx, "/?p=12", a.ID))
+	require.NoError(t, rs.PutRedirect(ctx, "/2009/05/привет/", a.ID))
+	id, err := rs.LookupRedirect(ctx, "/?p=12")
+	require.NoError(t, err)
+	assert.Equal(t, a.ID, id, "rule: LookupRedirect returns the post a path was recorded for")
+	id, err = rs.LookupRedirect(ctx, "/2009/05/привет/")
+	require.NoError(t, err)
+	assert.Equal(t, a.ID, id, "rule: paths compare exactly, Unicode included")
+
+	require.NoError(t, rs.PutRedirect(ctx, "/?p=12", b.ID))
+	id, err = rs.LookupRedirect(ctx, "/?p=12")
+	require.NoError(t, err)
+	assert.Equal(t, b.ID, id, "rule: PutRedirect replaces what a path led to")
+
+	_, err = rs.LookupRedirect(ctx, "/?p=13")
+	assert.ErrorIs(t, err, blog.ErrNotFound, "rule: LookupRedirect of an unknown path returns ErrNotFound")
+	_, err = rs.LookupRedirect(ctx, "/?P=12")
+	assert.ErrorIs(t, err, blog.ErrNotFound, "rule: paths are case-sensitive")
+}
+
+func changeFeedReportsWrites(t *testing.T, s blog.Store) {
+	cf, ok := s.(blog.ChangeFeed)
+	if !ok {
+		t.Skip("the store is not a blog.ChangeFeed")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := cf.Changes(ctx)
+	next := func(what string) blog.Change {
+		t.Helper()
+		for {
+			select {
+			case c, ok := <-ch:
+				require.True(t, ok, "rule: Changes stays open until its context is done")
+				if c.Kind == blog.ChangeFlush {
+					continue // allowed at any time
+				}
+				return c
+			case <-time.After(10 * time.Second):
+				t.Fatalf("rule: Changes reports %s within 10 s", what)
+			}
+		}
+	}
+	p := mustCreatePost(t, s, newPost("watched", postAt(1)))
+	assert.Equal(t, blog.Change{Kind: blog.ChangePost, PostID: p.ID}, next("a create"), "rule: a create is reported with the post's ID")
+	p.Title = "changed"
+	require.NoError(t, s.UpdatePost(context.Background(), p))
+	assert.Equal(t, blog.Change{Kind: blog.ChangePost, PostID: p.ID}, next("an update"), "rule: an update is reported with the post's ID")
+	if ls, ok := s.(blog.LikeStore); ok {
+		_, err := ls.AddLike(context.Background(), p.ID, "v")
+		require.NoError(t, err)
+		assert.Equal(t, blog.Change{Kind: blog.ChangeLike, PostID: p.ID}, next("a like"), "rule: a like is reported with the post's ID")
+	}
+	require.NoError(t, s.DeletePost(context.Background(), p.ID))
+	assert.Equal(t, blog.Change{Kind: blog.ChangePost, PostID: p.ID}, next("a delete"), "rule: a delete is reported with the post's ID")
+
+	err := s.DeletePost(context.Background(), p.ID)
+	require.True(t, errors.Is(err, blog.ErrNotFound))
+	cancel()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case c, ok := <-ch:
+			if !ok {
+				return
+			}
+			assert.Equal(t, blog.ChangeFlush, c.Kind, "rule: a failed write reports nothing")
+		case <-deadline:
+			t.Fatal("rule: Changes closes its channel once its context is done")
+		}
+	}
+}
+
+func init() {
+	commentRules = append(commentRules, struct {
+		name string
+		run  func(t *testing.T, newStore func(t *testing.T) comments.Store)
+	}{"ChangeFeed_ReportsCommentWrites", changeFeedReportsCommentWrites})
+}
+
+func changeFeedReportsCommentWrites(t *testing.T, newStore func(t *testing.T) comments.Store) {
+	s := newStore(t)
+	cf, ok := s.(blog.ChangeFeed)
+	if !ok {
+		t.Skip("the store is not a blog.ChangeFeed")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := cf.Changes(ctx)
+	expect := func(what, thread string) {
+		t.Helper()
+		for {
+			select {
+			case c := <-ch:
+				if c.Kind == blog.ChangeFlush {
+					continue
+				}
+				assert.Equal(t, blog.Change{Kind: blog.ChangeComment, Thread: thread}, c,
+					"rule: %s is reported as a comment change on its thread", what)
+				return
+			case <-time.After(10 * time.Second):
+				t.Fatalf("rule: Changes reports %s within 10 s", what)
+			}
+		}
+	}
+	c := mustCreateComment(t, s, newComment("watched-thread", commentAt(1)))
+	expect("a create", "watched-thread")
+	c.Status = comments.StatusSpam
+	c.Thread = "ignored" // UpdateComment keeps the stored thread
+	require.NoError(t, s.UpdateComment(context.Background(), c))
+	expect("an update", "watched-thread")
+	require.NoError(t, s.DeleteComment(context.Background(), c.ID))
+	expect("a delete", "watched-thread")
+}
