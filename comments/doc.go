@@ -14,10 +14,20 @@
 //
 // # Rendering
 //
-// A comment's Markdown is rendered once, when it is written, by a
-// [Renderer]: raw HTML is dropped and the result sanitised last, so the
-// stored HTML is safe to put in a page as it is. [Render] is the default
-// pipeline; [SafeURL] checks an author's website.
+// Comment text goes one way to HTML: [Render], or a [Renderer] built once
+// with [NewRenderer], turns Markdown into HTML when the comment is written,
+// and the result is stored and served as it is. Raw HTML in the Markdown is
+// dropped; links, emphasis, strikethrough, code, quotes, lists and line
+// breaks are kept, and a bluemonday allowlist sanitises the result last, so
+// no script, style, event attribute or foreign element survives. Only http,
+// https and mailto links survive, each with rel="nofollow ugc noopener";
+// any other link is shown as its text. Images are off unless [WithImages]
+// is given, and then only http and https sources are kept. Text that is not
+// valid UTF-8 is refused with [ErrInvalidUTF8] rather than repaired, and an
+// author's website goes through [SafeURL], which accepts only absolute
+// http(s) addresses without credentials and returns them normalised.
+// Comments that arrive as HTML (imported from another engine) go through
+// [RenderHTML], which ends in the same allowlist.
 //
 // # Submission
 //

@@ -153,8 +153,8 @@ func newCommentMarkdown(cfg renderConfig) goldmark.Markdown {
 	)
 }
 
-// The last line of defence: bluemonday's allowlist. Anything not listed is
-// removed, whatever produced it.
+// newCommentPolicy builds the last line of defence, bluemonday's allowlist:
+// anything not listed is removed, whatever produced it.
 func newCommentPolicy(cfg renderConfig) *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li")
@@ -192,7 +192,7 @@ func mailtoURLPolicy(u *url.URL) bool { return u.Opaque != "" && u.Host == "" }
 // written into the HTML, by the same rules the sanitiser applies after it.
 type linkGuard struct{ images bool }
 
-var relValue = []byte(LinkRel)
+var relName, relValue = []byte("rel"), []byte(LinkRel)
 
 func (g linkGuard) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
 	source := reader.Source()
@@ -205,7 +205,7 @@ func (g linkGuard) Transform(doc *ast.Document, reader text.Reader, _ parser.Con
 		switch n := n.(type) {
 		case *ast.Link:
 			if allowedLinkURL(string(util.URLEscape(n.Destination, true))) {
-				n.SetAttribute([]byte("rel"), relValue)
+				n.SetAttribute(relName, relValue)
 			} else {
 				unwrap = append(unwrap, n)
 			}
@@ -215,7 +215,7 @@ func (g linkGuard) Transform(doc *ast.Document, reader text.Reader, _ parser.Con
 				u = "mailto:" + u
 			}
 			if allowedLinkURL(u) {
-				n.SetAttribute([]byte("rel"), relValue)
+				n.SetAttribute(relName, relValue)
 			} else {
 				autolinks = append(autolinks, n)
 			}

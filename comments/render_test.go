@@ -50,6 +50,7 @@ var renderers = []struct {
 }{
 	{"default", false, func(s string) (string, error) { h, err := comments.Render(s); return string(h), err }},
 	{"images", true, func(s string) (string, error) { h, err := imageRenderer.Render(s); return string(h), err }},
+	{"html", false, func(s string) (string, error) { h, err := comments.RenderHTML(s); return string(h), err }},
 }
 
 // xssCase is one hostile input from testdata/xss.
