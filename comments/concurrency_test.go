@@ -50,7 +50,7 @@ func TestService_VerifyToken_concurrentReplay(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make(chan error, n)
 	for range n {
-		wg.Go(func() { results <- h.svc.VerifyToken(context.Background(), tok, "p") })
+		wg.Go(func() { results <- h.svc.VerifyToken(context.Background(), tok, "p", "192.0.2.1") })
 	}
 	wg.Wait()
 	close(results)

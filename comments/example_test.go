@@ -41,11 +41,12 @@ func ExampleService_Submit() {
 	fmt.Println(c.ID, c.Status, c.Decision.Rule+":", c.Decision.Reason)
 	fmt.Println(c.HTML)
 
-	// The same form cannot be sent twice.
+	// The same form cannot be sent twice by the same visitor.
 	_, err = svc.Submit(ctx, comments.Submission{
 		Thread: "hello-world",
 		Author: comments.Author{Name: "Ann", Email: "ann@example.com"},
 		Body:   "Me again",
+		IP:     "192.0.2.1",
 		Token:  token,
 	})
 	fmt.Println(err)

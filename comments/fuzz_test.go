@@ -97,7 +97,7 @@ func FuzzService_VerifyToken(f *testing.F) {
 	f.Add("AQ")
 	f.Fuzz(func(t *testing.T, tok string) {
 		h := newHarness(t, comments.WithTokenKey([]byte("another key of 32 bytes or more..")))
-		err := h.svc.VerifyToken(context.Background(), tok, "p")
+		err := h.svc.VerifyToken(context.Background(), tok, "p", "192.0.2.1")
 		if err == nil {
 			t.Fatalf("accepted a token this Service never issued: %q", tok)
 		}

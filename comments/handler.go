@@ -203,7 +203,7 @@ func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if sub.Trusted && !h.exempt(r) {
-		if err := h.s.VerifyToken(ctx, sub.Token, strings.TrimSpace(sub.Thread)); err != nil {
+		if err := h.s.VerifyToken(ctx, sub.Token, strings.TrimSpace(sub.Thread), sub.IP); err != nil {
 			h.fail(w, r, state, err)
 			return
 		}

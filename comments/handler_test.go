@@ -190,7 +190,7 @@ func TestFormHandler_escapesTheFormShownAgain(t *testing.T) {
 	assert.NotEmpty(t, state.Message)
 	require.NotEmpty(t, state.Token)
 	assert.NotEqual(t, f.Get(comments.TokenField), state.Token)
-	assert.NoError(t, h.svc.VerifyToken(context.Background(), state.Token, "p"), "the new token works")
+	assert.NoError(t, h.svc.VerifyToken(context.Background(), state.Token, "p", "192.0.2.1"), "the new token works")
 }
 
 func TestFormHandler_tooLarge(t *testing.T) {

@@ -51,7 +51,7 @@ func BenchmarkToken(b *testing.B) {
 	b.Run("new and verify", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := h.svc.VerifyToken(context.Background(), h.svc.NewToken("p"), "p"); err != nil {
+			if err := h.svc.VerifyToken(context.Background(), h.svc.NewToken("p"), "p", "192.0.2.1"); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -90,7 +90,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Comment, error) 
 		c.ParentID = parent
 	}
 	if !sub.Trusted {
-		if err := s.VerifyToken(ctx, sub.Token, c.Thread); err != nil {
+		if err := s.VerifyToken(ctx, sub.Token, c.Thread, c.IP); err != nil {
 			return nil, err
 		}
 	}

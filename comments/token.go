@@ -78,10 +78,15 @@ func (s *Service) NewToken(thread string) string {
 }
 
 // VerifyToken checks that token was issued by [Service.NewToken] for
-// thread, is old enough and young enough and was not used before, and
-// uses it up. It returns a *TokenError, or an error from the
-// [NonceStore].
-func (s *Service) VerifyToken(ctx context.Context, token, thread string) error {
+// thread, is old enough and young enough and was not used before by this
+// visitor (their IP address), and uses it up for them. It returns a
+// *TokenError, or an error from the [NonceStore].
+//
+// A token is single-use per visitor rather than outright, so that a page
+// cache may serve one rendered form, token included, to many visitors:
+// each of them can comment once with it, while a bot replaying a token
+// from one address is refused.
+func (s *Service) VerifyToken(ctx context.Context, token, thread, visitor string) error {
 	if token == "" {
 		return &TokenError{Problem: TokenMissing}
 	}
@@ -108,7 +113,8 @@ func (s *Service) VerifyToken(ctx context.Context, token, thread string) error {
 	case age > s.tokenMaxAge:
 		return &TokenError{Problem: TokenExpired}
 	}
-	fresh, err := s.nonces.Use(ctx, base64.RawURLEncoding.EncodeToString(raw[9:9+nonceLen]), issued.Add(s.tokenMaxAge))
+	nonce := base64.RawURLEncoding.EncodeToString(raw[9:9+nonceLen]) + "|" + visitor
+	fresh, err := s.nonces.Use(ctx, nonce, issued.Add(s.tokenMaxAge))
 	if err != nil {
 		return fmt.Errorf("comments: token nonce: %w", err)
 	}

@@ -62,7 +62,7 @@ func TestService_VerifyToken(t *testing.T) {
 			h := newHarness(t, comments.WithTokenAge(comments.DefaultTokenMinAge, comments.DefaultTokenMaxAge))
 			tok := tt.token(h)
 			h.clock.Advance(tt.wait)
-			err := h.svc.VerifyToken(context.Background(), tok, "post-1")
+			err := h.svc.VerifyToken(context.Background(), tok, "post-1", "192.0.2.1")
 			if tt.want == "" {
 				assert.NoError(t, err)
 				return
@@ -79,10 +79,10 @@ func TestService_VerifyToken_once(t *testing.T) {
 	tok := h.svc.NewToken("post-1")
 
 	h.clock.Advance(time.Second)
-	assert.Equal(t, comments.TokenTooNew, tokenProblem(t, h.svc.VerifyToken(ctx, tok, "post-1")))
+	assert.Equal(t, comments.TokenTooNew, tokenProblem(t, h.svc.VerifyToken(ctx, tok, "post-1", "192.0.2.1")))
 	h.clock.Advance(2 * time.Second)
-	require.NoError(t, h.svc.VerifyToken(ctx, tok, "post-1"), "a refusal does not use the token up")
-	assert.Equal(t, comments.TokenReused, tokenProblem(t, h.svc.VerifyToken(ctx, tok, "post-1")))
+	require.NoError(t, h.svc.VerifyToken(ctx, tok, "post-1", "192.0.2.1"), "a refusal does not use the token up")
+	assert.Equal(t, comments.TokenReused, tokenProblem(t, h.svc.VerifyToken(ctx, tok, "post-1", "192.0.2.1")))
 	assert.NotEqual(t, tok, h.svc.NewToken("post-1"), "each token has its own nonce")
 }
 
@@ -146,8 +146,8 @@ func TestService_WithNonceStore(t *testing.T) {
 	})
 	h := newHarness(t, comments.WithNonceStore(store))
 	ctx := context.Background()
-	require.NoError(t, h.svc.VerifyToken(ctx, h.svc.NewToken("p"), "p"))
-	err := h.svc.VerifyToken(ctx, h.svc.NewToken("p"), "p")
+	require.NoError(t, h.svc.VerifyToken(ctx, h.svc.NewToken("p"), "p", "192.0.2.1"))
+	err := h.svc.VerifyToken(ctx, h.svc.NewToken("p"), "p", "192.0.2.1")
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, comments.ErrBadToken, "a store failure is not the visitor's fault")
 	assert.Len(t, got, 2)
@@ -157,4 +157,17 @@ type nonceFunc func(ctx context.Context, nonce string, expires time.Time) (bool,
 
 func (f nonceFunc) Use(ctx context.Context, nonce string, expires time.Time) (bool, error) {
 	return f(ctx, nonce, expires)
+}
+
+func TestService_VerifyToken_oncePerVisitor(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	tok := h.svc.NewToken("post-1")
+	h.clock.Advance(time.Minute)
+	// A cached page shows one token to many visitors: each may use it once.
+	require.NoError(t, h.svc.VerifyToken(ctx, tok, "post-1", "192.0.2.1"))
+	require.NoError(t, h.svc.VerifyToken(ctx, tok, "post-1", "192.0.2.2"))
+	assert.Equal(t, comments.TokenReused, tokenProblem(t, h.svc.VerifyToken(ctx, tok, "post-1", "192.0.2.1")))
+	assert.Equal(t, comments.TokenReused, tokenProblem(t, h.svc.VerifyToken(ctx, tok, "post-1", "192.0.2.2")))
 }
