@@ -1,4 +1,115 @@
 // Package bloghttp is what a host mounts on its own mux to serve a Folio
 // blog: the pages, the comment form, feeds, the sitemap and the moderation
 // screens, with overridable html/template themes.
+//
+// # Mounting
+//
+// [New] builds a [Server] from a [blog.Blog], a [comments.Service] and a
+// [Site] whose BaseURL says where the blog lives; the Server strips that
+// path itself, so a host mounts it as it is:
+//
+//	srv, err := bloghttp.New(b, cs, bloghttp.Site{Title: "Notes", BaseURL: "https://example.com/blog/"})
+//	mux.Handle("/blog/", srv)
+//
+// The comment service should know which threads exist and are open:
+// build it with comments.WithThreads([Threads](b)).
+//
+// # Routes
+//
+// Relative to the base: the home page / (with ?s= for search, ?p=ID for
+// old links), /YYYY/, /YYYY/MM/, /YYYY/MM/DD/, post permalinks, /tag/NAME/,
+// /category/NAME/, feeds /feed/, /feed/atom/, /feed.json and a post's
+// comments at PERMALINK/feed/, /sitemap.xml, /robots.txt, the comment form
+// POST /comments, a comment's permalink GET /comments/ID, likes POST
+// /likes/ID, static files /static/FILE, and the moderation screens under
+// /admin/.
+//
+// # Errors
+//
+// Every error goes through one table to its status: missing things 404,
+// bad input 400 (422 for a refused comment), conflicts and duplicates 409,
+// floods 429, closed threads and failed anti-forgery checks 403, a lost
+// store 503. Internal errors are logged with log/slog and never shown.
+//
+// # Security
+//
+// Every answer carries a strict Content-Security-Policy without inline
+// script or style, X-Content-Type-Options, Referrer-Policy and frame
+// denial. Unsafe methods are checked with [net/http.CrossOriginProtection];
+// moderation forms also carry anti-forgery tokens unless the request is
+// authorised by a bearer header. Cookies are HttpOnly, SameSite=Lax, and
+// Secure behind TLS.
+//
+// # Themes
+//
+// A theme is a set of html/template files plus static files, read from the
+// embedded default theme (directory theme/) and, optionally, a host's
+// fs.FS given with [WithTheme] whose files replace the default ones by
+// name:
+//
+//	layout.html        the document around every page (<html>, <head>,
+//	                   header, search form, sidebar, footer)
+//	_*.html            partials (names starting with "_"): parsed into
+//	                   every page's set, for {{define}}s several pages share
+//	NAME.html          a page: any other *.html at the root (post.html,
+//	                   list.html, error.html, admin-comments.html, …)
+//	static/FILE        files served at /static/FILE
+//
+// Every page is parsed once, in New, into its own set: layout.html, then
+// the partials, then the page file. Rendering a page executes
+// "layout.html", which calls these templates, each a {{define}} the page
+// may give or leave to the layout's default:
+//
+//	"title"    the text of <title>; default: .Title, " – ", the site title
+//	"head"     extra tags for <head>; default: none
+//	"content"  the page's main column; a page MUST define it
+//	"sidebar"  the sidebar; default: the archives list and dropdown and the
+//	           calendar. A page without one defines it as {{""}}:
+//	           {{define "sidebar"}}{{""}}{{end}} (a define with an empty
+//	           body does not replace the default, as in text/template)
+//
+// Every template runs with dot set to a *view:
+//
+//	.Site        Site: Title, Tagline, Language, Author, BaseURL
+//	.Page        the data the handler passed to render, as it passed it
+//	.Title       the page's title ("" on the home page)
+//	.Description <meta name="description"> and og:description; "" for none
+//	.Canonical   absolute URL for <link rel="canonical"> and og:url; "" for none
+//	.OGType      "website" or "article"
+//	.OGImage     absolute URL of og:image; "" for none
+//	.Search      the search box's current words
+//	.Status      the HTTP status being answered
+//	.Moderator   *Moderator when a moderator makes the request, else nil
+//	.Sidebar     (a method) the archive widgets, computed on first call
+//
+// Functions every template may call:
+//
+//	path "/tag/x/"      an href for a path relative to the blog ("/blog/tag/x/")
+//	url "/tag/x/"       the absolute URL of such a path
+//	static "folio.css"  the href of a static file, with a version query
+//	postURL POST        the href of a *blog.Post
+//	date TIME           "January 2, 2006" in the site's time zone
+//	datetime TIME       RFC 3339 in the site's time zone, for <time datetime>
+//	clock TIME          "3:04 pm" in the site's time zone
+//	plural N "x" "xs"   "1 x", "2 xs"
+//	avatar NAME EMAIL   an avatar: {{with avatar ...}} .URL (an <img> src, or
+//	                    "" for none), .Initials and .Class (for a coloured
+//	                    circle of initials)
+//	authorURL URL       a comment author's website made safe again, or ""
+//	commentID COMMENT   "comment-ID", the id of a comment's element
+//	isPage POST         whether a *blog.Post is a page rather than a post
+//
+// The pages of the default theme and their .Page:
+//
+//	list.html   *listPage: .Heading, .Search, .Items (each .Post, .Snippet,
+//	            .Comments, .Likes), .Older (href), .LikesOn
+//	post.html   *postPage: .Post, .Prev, .Next, .LikesOn, .Likes,
+//	            .LikeAction, .Thread (comments.ThreadPage), .Comments (tree
+//	            of .Comment, .Depth, .Children, .Pending, .Link,
+//	            .ReplyURL), .CommentPages, .Form (nil when closed)
+//	error.html  errorData: .Status, .Text
+//
+// Handlers call s.render(w, r, status, "NAME.html", data): the page is
+// executed into a buffer first, so a template error answers a plain 500
+// (and is logged) rather than half a page.
 package bloghttp

@@ -3,9 +3,11 @@ package bloghttp
 import (
 	"crypto/rand"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -55,6 +57,8 @@ type Server struct {
 	commentsPage int
 	firstWeekday time.Weekday
 	clientIP     func(*http.Request) string
+	gravatar     bool                        // avatars from Gravatar rather than initials
+	crossOrigin  *http.CrossOriginProtection // refuses cross-site POSTs of the public forms
 
 	commentForm http.Handler
 	mux         *http.ServeMux
@@ -90,7 +94,8 @@ type Moderator struct {
 type config struct {
 	log          *slog.Logger
 	auth         Authorizer
-	themeFS      any
+	themeFS      fs.FS
+	gravatar     bool
 	secret       []byte
 	perPage      int
 	commentsPage int
@@ -129,6 +134,22 @@ func WithFirstWeekday(d time.Weekday) Option { return func(c *config) { c.firstW
 
 // WithArchiveLabels translates the archive widgets.
 func WithArchiveLabels(l archive.Labels) Option { return func(c *config) { c.labels = &l } }
+
+// WithTheme overrides the default theme with the files of fsys: an
+// html/template file at its root (post.html, list.html, error.html,
+// layout.html, or a partial named _NAME.html) replaces the default file of
+// that name, and a file under static/ is served at /static/NAME in place
+// of the default one. Every page is drawn by layout.html, which calls the
+// page's {{define}}s "content" (required), "title", "head" and "sidebar";
+// templates run with the page's data in .Page and the site in .Site (the
+// package documentation lists every field and function). A
+// template that does not parse makes [New] fail.
+func WithTheme(fsys fs.FS) Option { return func(c *config) { c.themeFS = fsys } }
+
+// WithGravatar shows comment authors' Gravatar images (an identicon for
+// those without one) instead of the default circles of initials, which
+// need no request to another site.
+func WithGravatar() Option { return func(c *config) { c.gravatar = true } }
 
 // WithClientIP sets how a visitor's address is found, for comments and
 // likes. The default is the host part of r.RemoteAddr; a host behind a
@@ -202,6 +223,8 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 		commentsPage: c.commentsPage,
 		firstWeekday: c.firstWeekday,
 		clientIP:     c.clientIP,
+		gravatar:     c.gravatar,
+		crossOrigin:  http.NewCrossOriginProtection(),
 	}
 	s.likes, _ = b.Store().(blog.LikeStore)
 	s.redirects, _ = b.Store().(blog.RedirectStore)
@@ -210,7 +233,7 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 		archOpts = append(archOpts, archive.WithLabels(*c.labels))
 	}
 	s.archive = archive.NewRenderer(archOpts...)
-	if s.theme, err = loadTheme(c.themeFS); err != nil {
+	if s.theme, err = loadTheme(c.themeFS, s.funcs()); err != nil {
 		return nil, err
 	}
 	s.commentForm = s.newCommentForm()
@@ -236,6 +259,14 @@ func (s *Server) routes(m *http.ServeMux) {
 // ServeHTTP serves a request for a path under the site's base URL.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setSecurityHeaders(w.Header(), r)
+	if clean := cleanPath(r.URL.Path); clean != r.URL.Path && r.Method != http.MethodConnect {
+		// Redirect here, before the prefix is stripped: the mux's own
+		// redirect would lose the prefix.
+		u := *r.URL
+		u.Path, u.RawPath = clean, ""
+		http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently)
+		return
+	}
 	if s.prefix != "" {
 		p := strings.TrimPrefix(r.URL.Path, s.prefix)
 		if len(p) == len(r.URL.Path) || (p != "" && p[0] != '/') {
@@ -254,6 +285,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r2
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// cleanPath is path.Clean keeping a trailing slash, as http.ServeMux does.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	c := path.Clean(p)
+	if p[len(p)-1] == '/' && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // URL returns the absolute URL of a path relative to the base ("/2013/01/").

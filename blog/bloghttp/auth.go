@@ -1,0 +1,419 @@
+package bloghttp
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// AdminCookie is the name of the cookie that holds a moderator's session
+// after they sign in with the token on the login form of a [TokenAuth].
+const AdminCookie = "folio_admin"
+
+// MinTokenBytes is the shortest moderator token [NewTokenAuth] accepts.
+const MinTokenBytes = 16
+
+// Limits of a [TokenAuth].
+const (
+	// SessionAge is how long a signed-in moderator's session lasts.
+	SessionAge = 24 * time.Hour
+
+	// MaxLoginFailures failed sign-ins from one address within
+	// LoginFailureWindow make the login form refuse that address, with
+	// 429 Too Many Requests, until the window has passed.
+	MaxLoginFailures   = 5
+	LoginFailureWindow = 15 * time.Minute
+
+	// maxTrackedAddrs bounds the memory of failed sign-ins. When it is
+	// full, addresses not yet tracked share one allowance: an attack from
+	// very many addresses slows every sign-in on the form rather than
+	// going unchecked (the bearer header still works).
+	maxTrackedAddrs = 10000
+	// maxRevoked bounds the memory of sessions ended by signing out
+	// before they expired.
+	maxRevoked = 10000
+)
+
+// TokenAuth is an [Authorizer] for a site with one shared moderator
+// token, such as examples/site's -admin-token. A request is a moderator's
+// when it carries the token in an "Authorization: Bearer TOKEN" header
+// (then [Moderator].ViaHeader is true), or the session cookie
+// ([AdminCookie]) that the login form at /admin/login sets for whoever
+// types the token there.
+//
+// The token is compared in constant time; failed sign-ins on the form
+// are limited per client address ([MaxLoginFailures]). A session is
+// "expiry.nonce.MAC" with an HMAC-SHA256 keyed by the secret and the
+// token, so changing either ends every session; it lasts [SessionAge].
+// Signing out ends the session for good on this process (the memory of
+// ended sessions is not shared between instances: there the cookie is
+// cleared but stays valid until it expires).
+//
+// A Server given a *TokenAuth with [WithAuthorizer] serves the login form;
+// one given another Authorizer leaves signing in to its host. A TokenAuth
+// is safe for concurrent use.
+type TokenAuth struct {
+	name  string
+	token [32]byte // SHA-256 of the token, compared in constant time
+	key   []byte   // HMAC key of sessions: derived from secret and token
+	now   func() time.Time
+
+	mu       sync.Mutex
+	failures map[string]*loginFailures // by client address
+	revoked  map[string]time.Time      // session nonce → its expiry
+}
+
+var _ Authorizer = (*TokenAuth)(nil)
+
+type loginFailures struct {
+	count int
+	first time.Time
+}
+
+// overflowAddr is the shared allowance of addresses beyond maxTrackedAddrs.
+const overflowAddr = "\x00overflow"
+
+// NewTokenAuth returns a TokenAuth for the moderator name (shown on the
+// comments they write; "Moderator" if empty) who knows token, at least
+// [MinTokenBytes] long. secret keys the session cookies: at least 32
+// bytes, the same on every instance of a site; nil picks a random one, so
+// sessions end when the process does. A short token or secret is an
+// error.
+func NewTokenAuth(token string, name string, secret []byte) (*TokenAuth, error) {
+	if len(token) < MinTokenBytes {
+		return nil, fmt.Errorf("bloghttp: moderator token is %d bytes, at least %d needed", len(token), MinTokenBytes)
+	}
+	if secret == nil {
+		secret = make([]byte, 32)
+		rand.Read(secret)
+	}
+	if len(secret) < 32 {
+		return nil, fmt.Errorf("bloghttp: token auth secret is %d bytes, at least 32 needed", len(secret))
+	}
+	if strings.TrimSpace(name) == "" {
+		name = "Moderator"
+	}
+	a := &TokenAuth{
+		name:     name,
+		token:    sha256.Sum256([]byte(token)),
+		now:      time.Now,
+		failures: map[string]*loginFailures{},
+		revoked:  map[string]time.Time{},
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("folio admin session key\x00"))
+	mac.Write(a.token[:])
+	a.key = mac.Sum(nil)
+	return a, nil
+}
+
+// Authorize returns the moderator when r carries the token in an
+// "Authorization: Bearer" header (ViaHeader true) or a valid, unexpired,
+// not signed-out session cookie (ViaHeader false). A request with an
+// Authorization header is judged by the header alone.
+func (a *TokenAuth) Authorize(r *http.Request) (Moderator, bool) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || !a.checkToken(strings.TrimSpace(tok)) {
+			return Moderator{}, false
+		}
+		return Moderator{Name: a.name, ViaHeader: true}, true
+	}
+	c, err := r.Cookie(AdminCookie)
+	if err != nil || !a.validSession(c.Value) {
+		return Moderator{}, false
+	}
+	return Moderator{Name: a.name}, true
+}
+
+// checkToken compares tok with the token in constant time (of the
+// hashes, so the token's length does not leak either).
+func (a *TokenAuth) checkToken(tok string) bool {
+	sum := sha256.Sum256([]byte(tok))
+	return subtle.ConstantTimeCompare(sum[:], a.token[:]) == 1
+}
+
+// newSession returns the value of a new session cookie and its expiry.
+func (a *TokenAuth) newSession() (value string, expires time.Time) {
+	nonce := make([]byte, 16)
+	rand.Read(nonce)
+	expires = a.now().Add(SessionAge).Truncate(time.Second)
+	payload := strconv.FormatInt(expires.Unix(), 10) + "." + base64.RawURLEncoding.EncodeToString(nonce)
+	return payload + "." + a.sessionMAC(payload), expires
+}
+
+func (a *TokenAuth) sessionMAC(payload string) string {
+	mac := hmac.New(sha256.New, a.key)
+	mac.Write([]byte(payload))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// parseSession checks a session cookie's MAC and expiry and returns its
+// nonce and expiry.
+func (a *TokenAuth) parseSession(value string) (nonce string, expires time.Time, ok bool) {
+	i := strings.LastIndexByte(value, '.')
+	if i < 0 || len(value) > 200 {
+		return "", time.Time{}, false
+	}
+	payload, sig := value[:i], value[i+1:]
+	if !hmac.Equal([]byte(sig), []byte(a.sessionMAC(payload))) {
+		return "", time.Time{}, false
+	}
+	exp, nonce, ok := strings.Cut(payload, ".")
+	if !ok {
+		return "", time.Time{}, false
+	}
+	sec, err := strconv.ParseInt(exp, 10, 64)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	expires = time.Unix(sec, 0)
+	if !a.now().Before(expires) {
+		return "", time.Time{}, false
+	}
+	return nonce, expires, true
+}
+
+func (a *TokenAuth) validSession(value string) bool {
+	nonce, _, ok := a.parseSession(value)
+	if !ok {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, gone := a.revoked[nonce]
+	return !gone
+}
+
+// revoke ends the session value before its expiry.
+func (a *TokenAuth) revoke(value string) {
+	nonce, expires, ok := a.parseSession(value)
+	if !ok {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.revoked) >= maxRevoked {
+		now := a.now()
+		for n, exp := range a.revoked {
+			if !now.Before(exp) {
+				delete(a.revoked, n)
+			}
+		}
+		if len(a.revoked) >= maxRevoked {
+			// Forget the session closest to expiring on its own.
+			var soonest string
+			for n, exp := range a.revoked {
+				if soonest == "" || exp.Before(a.revoked[soonest]) {
+					soonest = n
+				}
+			}
+			delete(a.revoked, soonest)
+		}
+	}
+	a.revoked[nonce] = expires
+}
+
+// loginWait returns how long addr must wait before it may try to sign in
+// again; 0 if it may now.
+func (a *TokenAuth) loginWait(addr string) time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f := a.failures[addr]
+	if f == nil {
+		if len(a.failures) < maxTrackedAddrs {
+			return 0
+		}
+		if f = a.failures[overflowAddr]; f == nil {
+			return 0
+		}
+	}
+	now := a.now()
+	if now.Sub(f.first) >= LoginFailureWindow || f.count < MaxLoginFailures {
+		return 0
+	}
+	return f.first.Add(LoginFailureWindow).Sub(now)
+}
+
+// loginFailed records a failed sign-in from addr.
+func (a *TokenAuth) loginFailed(addr string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now()
+	if a.failures[addr] == nil && len(a.failures) >= maxTrackedAddrs {
+		for k, f := range a.failures {
+			if now.Sub(f.first) >= LoginFailureWindow {
+				delete(a.failures, k)
+			}
+		}
+		if len(a.failures) >= maxTrackedAddrs {
+			addr = overflowAddr
+		}
+	}
+	f := a.failures[addr]
+	if f == nil || now.Sub(f.first) >= LoginFailureWindow {
+		f = &loginFailures{first: now}
+		a.failures[addr] = f
+	}
+	f.count++
+}
+
+// loginSucceeded forgets addr's failures.
+func (a *TokenAuth) loginSucceeded(addr string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.failures, addr)
+}
+
+// tokenAuth returns the Server's Authorizer if it is a *TokenAuth.
+func (s *Server) tokenAuth() *TokenAuth {
+	a, _ := s.auth.(*TokenAuth)
+	return a
+}
+
+// loginData is .Page of login.html.
+type loginData struct {
+	Action string // where the form posts
+	CSRF   string // the anti-forgery field's value
+	Error  string // why the last attempt failed; "" for none
+}
+
+// routeLogin registers the login form of a TokenAuth.
+func (s *Server) routeLogin(m *http.ServeMux, a *TokenAuth) {
+	m.HandleFunc("GET /admin/login", func(w http.ResponseWriter, r *http.Request) {
+		setPrivate(w)
+		if _, ok := a.Authorize(r); ok {
+			http.Redirect(w, r, s.Path("/admin/"), http.StatusSeeOther)
+			return
+		}
+		s.renderLogin(w, r, http.StatusOK, "")
+	})
+	m.HandleFunc("POST /admin/login", func(w http.ResponseWriter, r *http.Request) { s.handleLogin(w, r, a) })
+	m.HandleFunc("POST /admin/logout", func(w http.ResponseWriter, r *http.Request) { s.handleLogout(w, r, a) })
+}
+
+// loginBinding is what the login form's anti-forgery token is bound to:
+// before signing in there is no session to bind it to.
+const loginBinding = "login"
+
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.render(w, r, status, "login.html", loginData{
+		Action: s.Path("/admin/login"),
+		CSRF:   s.csrfToken(loginBinding),
+		Error:  msg,
+	})
+}
+
+// handleLogin checks the token typed on the login form and, if it is
+// right, sets the session cookie and sends the moderator to /admin/.
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, a *TokenAuth) {
+	setPrivate(w)
+	if err := s.crossOrigin.Check(r); err != nil {
+		s.fail(w, r, fmt.Errorf("bloghttp: login: %w: %v", errForbidden, err))
+		return
+	}
+	if err := parseAdminForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.checkCSRF(loginBinding, r.PostFormValue(csrfField)) {
+		s.fail(w, r, fmt.Errorf("bloghttp: login: %w", errForbidden))
+		return
+	}
+	addr := s.clientIP(r)
+	if wait := a.loginWait(addr); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
+		s.renderLogin(w, r, http.StatusTooManyRequests, "Too many failed attempts. Try again later.")
+		return
+	}
+	if !a.checkToken(r.PostFormValue("token")) {
+		a.loginFailed(addr)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="folio"`)
+		s.renderLogin(w, r, http.StatusUnauthorized, "That is not the moderator token.")
+		return
+	}
+	a.loginSucceeded(addr)
+	value, expires := a.newSession()
+	http.SetCookie(w, s.adminCookie(r, value, expires))
+	http.Redirect(w, r, s.Path("/admin/"), http.StatusSeeOther)
+}
+
+// handleLogout ends the session of the cookie and clears it. A session
+// needs the anti-forgery field, so another site cannot sign the
+// moderator out.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, a *TokenAuth) {
+	setPrivate(w)
+	if err := s.crossOrigin.Check(r); err != nil {
+		s.fail(w, r, fmt.Errorf("bloghttp: logout: %w: %v", errForbidden, err))
+		return
+	}
+	if err := parseAdminForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if c, err := r.Cookie(AdminCookie); err == nil && a.validSession(c.Value) {
+		if !s.checkCSRF(sessionBinding(c.Value), r.PostFormValue(csrfField)) {
+			s.fail(w, r, fmt.Errorf("bloghttp: logout: %w", errForbidden))
+			return
+		}
+		a.revoke(c.Value)
+	}
+	gone := s.adminCookie(r, "", time.Time{})
+	gone.MaxAge = -1
+	http.SetCookie(w, gone)
+	http.Redirect(w, r, s.Path("/admin/login"), http.StatusSeeOther)
+}
+
+// adminCookie returns the session cookie: for the whole blog (the comment
+// form trusts a signed-in moderator too), HttpOnly, SameSite=Lax (so a
+// link to the moderation queue in an email opens it signed in; every
+// unsafe request also needs the anti-forgery field and passes the
+// cross-origin check), and Secure when the blog is served over HTTPS.
+func (s *Server) adminCookie(r *http.Request, value string, expires time.Time) *http.Cookie {
+	return &http.Cookie{
+		Name:     AdminCookie,
+		Value:    value,
+		Path:     s.Path("/"),
+		Expires:  expires,
+		HttpOnly: true,
+		Secure:   s.base.Scheme == "https" || r.TLS != nil,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// errFormTooLarge: a moderation form over maxAdminForm bytes.
+var errFormTooLarge = errors.New("bloghttp: form too large")
+
+// maxAdminForm bounds a moderation form: an edited comment and a bulk
+// action's IDs fit with room to spare.
+const maxAdminForm = 1 << 20
+
+// parseAdminForm reads a POST form of at most maxAdminForm bytes.
+func parseAdminForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxAdminForm)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return fmt.Errorf("%w: %w", errBadRequest, errFormTooLarge)
+		}
+		return fmt.Errorf("bloghttp: form: %w", errBadRequest)
+	}
+	return nil
+}
+
+// setPrivate marks a moderator's answer as never to be cached, by the
+// browser or by the page cache.
+func setPrivate(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Folio-Cache", "bypass")
+}

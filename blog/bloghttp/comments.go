@@ -1,0 +1,158 @@
+package bloghttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/comments"
+)
+
+// Threads returns the thread policy of a blog's comments, for
+// [comments.WithThreads] when building the comment service a [Server]
+// uses: a thread key is the decimal ID of a post visitors can see now; it
+// is open when the post's comments are open, and began when the post was
+// published. Any other key is an error wrapping [comments.ErrNotFound].
+func Threads(b *blog.Blog) comments.ThreadPolicy {
+	return comments.ThreadPolicyFunc(func(ctx context.Context, key string) (comments.ThreadInfo, error) {
+		id, err := strconv.ParseInt(key, 10, 64)
+		if err != nil || id <= 0 || strconv.FormatInt(id, 10) != key {
+			return comments.ThreadInfo{}, fmt.Errorf("bloghttp: thread %q: %w", key, comments.ErrNotFound)
+		}
+		p, err := b.PublicPost(ctx, id)
+		if errors.Is(err, blog.ErrNotFound) {
+			return comments.ThreadInfo{}, fmt.Errorf("bloghttp: thread %q: %w", key, comments.ErrNotFound)
+		}
+		if err != nil {
+			return comments.ThreadInfo{}, err
+		}
+		return comments.ThreadInfo{Open: p.CommentStatus == blog.CommentsOpen, CreatedAt: p.PublishedAt}, nil
+	})
+}
+
+// newCommentForm returns the handler of POST /comments: the comment
+// service's form handler, refusing cross-origin browser posts, naming the
+// moderator as the author of their comments, sending the visitor back to
+// the post and showing the post page again with the form when a comment
+// is refused.
+func (s *Server) newCommentForm() http.Handler {
+	h := s.comments.FormHandler(
+		comments.WithRedirect(s.commentRedirect),
+		comments.WithIdentity(func(r *http.Request) (comments.Author, bool, bool) {
+			m, ok := s.auth.Authorize(r)
+			if !ok {
+				return comments.Author{}, false, false
+			}
+			return comments.Author{Name: m.Name, Email: m.Email, UserID: "moderator:" + m.Name, Verified: true}, true, true
+		}),
+		comments.WithTokenExempt(func(r *http.Request) bool {
+			m, ok := s.auth.Authorize(r)
+			return ok && m.ViaHeader
+		}),
+		comments.WithFormRenderer(s.renderCommentForm),
+		comments.WithClientIP(s.clientIP),
+	)
+	return s.crossOriginCheck(h)
+}
+
+// crossOriginCheck refuses, with the 403 page, unsafe requests a browser
+// makes from another origin.
+func (s *Server) crossOriginCheck(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.crossOrigin.Check(r); err != nil {
+			s.fail(w, r, fmt.Errorf("bloghttp: %w: %w", errForbidden, err))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// commentRedirect is where a taken comment sends its author: the page of
+// the post holding it when approved, or the post page that shows it to
+// its author alone while it awaits moderation (a comment held as spam
+// looks the same). The form handler adds "#comment-ID".
+func (s *Server) commentRedirect(r *http.Request, c *comments.Comment) string {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(c.Thread, 10, 64)
+	if err != nil {
+		return s.Path("/")
+	}
+	p, err := s.blog.PublicPost(ctx, id)
+	if err != nil {
+		s.log.ErrorContext(ctx, "bloghttp: the post of a new comment is gone", "comment", c.ID, "err", err)
+		return s.Path("/")
+	}
+	if c.Status != comments.StatusApproved {
+		return s.unapprovedURL(p, c)
+	}
+	_, page, err := s.comments.PageOf(ctx, c.ID, s.commentsPage)
+	if err != nil {
+		page = 1
+	}
+	return s.commentPageURL(p, page)
+}
+
+// renderCommentForm shows the post page again with a refused form.
+func (s *Server) renderCommentForm(w http.ResponseWriter, r *http.Request, status int, f comments.FormState) {
+	id, err := strconv.ParseInt(f.Thread, 10, 64)
+	if err != nil || id <= 0 {
+		s.errorPage(w, r, status)
+		return
+	}
+	p, err := s.blog.PublicPost(r.Context(), id)
+	if err != nil {
+		s.errorPage(w, r, status)
+		return
+	}
+	s.servePost(w, r, p, &f, status)
+}
+
+// handleCommentPermalink serves GET /comments/{id}: a redirect to the
+// page of the post holding the comment, with #comment-ID. Visitors only
+// reach approved comments (others are 404); a moderator reaches every
+// status: a comment not approved leads them to the post page that shows
+// it awaiting moderation.
+func (s *Server) handleCommentPermalink(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	c, err := s.comments.Get(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, moderator := s.auth.Authorize(r)
+	if c.Status != comments.StatusApproved && !moderator {
+		s.notFound(w, r)
+		return
+	}
+	pid, err := strconv.ParseInt(c.Thread, 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	p, err := s.blog.PublicPost(ctx, pid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var target string
+	if c.Status == comments.StatusApproved {
+		_, page, err := s.comments.PageOf(ctx, c.ID, s.commentsPage)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		target = s.commentPageURL(p, page)
+	} else {
+		target = s.unapprovedURL(p, c)
+		w.Header().Set("Cache-Control", "private, no-store")
+	}
+	http.Redirect(w, r, target+"#comment-"+strconv.FormatInt(c.ID, 10), http.StatusFound)
+}

@@ -1,0 +1,78 @@
+package bloghttp_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/folioblog/folio/blog"
+)
+
+func TestLikes(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	p := s.post("Likeable", day(1, 2), nil)
+	draft := s.post("Draft", day(1, 3), func(p *blog.Post) { p.Status = blog.StatusDraft })
+	like := func(id int64, remote, ua string, header http.Header) *http.Response {
+		h := http.Header{"User-Agent": {ua}}
+		for k, v := range header {
+			h[k] = v
+		}
+		return s.do(pageReq{method: http.MethodPost, target: "/likes/" + itoa(id), remote: remote, header: h}).Result()
+	}
+	count := func() int {
+		n, err := s.store.CountLikes(t.Context(), []int64{p.ID})
+		require.NoError(t, err)
+		return n[p.ID]
+	}
+
+	steps := []struct {
+		name   string
+		id     int64
+		remote string
+		ua     string
+		header http.Header
+		status int
+		count  int
+	}{
+		{"first like", p.ID, "192.0.2.1:1234", "Firefox", nil, http.StatusSeeOther, 1},
+		{"same visitor again", p.ID, "192.0.2.1:5555", "Firefox", nil, http.StatusSeeOther, 1},
+		{"same visitor, cookies dropped or not, counts once", p.ID, "192.0.2.1:5556", "Firefox", http.Header{"Cookie": {"folio_visitor=forged"}}, http.StatusSeeOther, 1},
+		{"another address", p.ID, "192.0.2.2:1234", "Firefox", nil, http.StatusSeeOther, 2},
+		{"another browser", p.ID, "192.0.2.1:1234", "Chrome", nil, http.StatusSeeOther, 3},
+		{"same IPv6 /64", p.ID, "[2001:db8:1:2::1]:80", "Firefox", nil, http.StatusSeeOther, 4},
+		{"same IPv6 /64, other host", p.ID, "[2001:db8:1:2::ffff]:80", "Firefox", nil, http.StatusSeeOther, 4},
+		{"cross-site", p.ID, "192.0.2.3:1", "Firefox", http.Header{"Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden, 4},
+		{"foreign origin", p.ID, "192.0.2.3:1", "Firefox", http.Header{"Origin": {"https://evil.example"}}, http.StatusForbidden, 4},
+		{"draft", draft.ID, "192.0.2.3:1", "Firefox", nil, http.StatusNotFound, 4},
+		{"missing", 999, "192.0.2.3:1", "Firefox", nil, http.StatusNotFound, 4},
+	}
+	for _, st := range steps {
+		res := like(st.id, st.remote, st.ua, st.header)
+		assert.Equal(t, st.status, res.StatusCode, st.name)
+		if st.status == http.StatusSeeOther {
+			assert.Equal(t, "/2013/01/02/likeable/#likes", res.Header.Get("Location"), st.name)
+		}
+		assert.Equal(t, st.count, count(), st.name)
+	}
+	assert.Contains(t, s.get("/2013/01/02/likeable/").Body.String(), "4 people like this.")
+	assert.Contains(t, s.get("/").Body.String(), "4 likes")
+
+	t.Run("GET is not a like", func(t *testing.T) {
+		w := s.get("/likes/" + itoa(p.ID))
+		assert.NotEqual(t, http.StatusSeeOther, w.Code)
+		assert.Equal(t, 4, count())
+	})
+}
+
+func TestLikes_storeWithout(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{plain: true})
+	p := s.post("Plain", day(1, 2), nil)
+	w := s.do(pageReq{method: http.MethodPost, target: "/likes/" + itoa(p.ID)})
+	assert.Equal(t, http.StatusNotFound, w.Code)
+	body := s.get(s.srv.PostURL(p)).Body.String()
+	assert.NotContains(t, body, "like-button")
+	assert.Contains(t, body, "Leave a Reply", "the page works without likes")
+	assert.Contains(t, s.get("/").Body.String(), "0 Comments", "counts come from the comment threads")
+}
