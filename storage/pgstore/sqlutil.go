@@ -1,0 +1,108 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// tsArg is a time as a timestamptz argument: NULL for the zero time.
+func tsArg(t time.Time) pgtype.Timestamptz {
+	return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()}
+}
+
+// keyArg is a time as a listing sort key (listed_at): -infinity for the
+// zero time, which is how listed_at stores a NULL time.
+func keyArg(t time.Time) pgtype.Timestamptz {
+	if t.IsZero() {
+		return pgtype.Timestamptz{InfinityModifier: pgtype.NegativeInfinity, Valid: true}
+	}
+	return pgtype.Timestamptz{Time: t, Valid: true}
+}
+
+// timeOf converts a scanned timestamptz back: the zero time for NULL,
+// else the instant in UTC.
+func timeOf(t pgtype.Timestamptz) time.Time {
+	if !t.Valid || t.InfinityModifier != pgtype.Finite {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation,
+// on the named constraint if constraint is not empty.
+func isUniqueViolation(err error, constraint string) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+		return false
+	}
+	return constraint == "" || pgErr.ConstraintName == constraint
+}
+
+// args collects the arguments of a query built piece by piece and the
+// conditions of its WHERE clause.
+type args struct {
+	vals  []any
+	conds []string
+}
+
+// add appends v and returns its placeholder, $N.
+func (a *args) add(v any) string {
+	a.vals = append(a.vals, v)
+	return "$" + strconv.Itoa(len(a.vals))
+}
+
+// where adds a condition.
+func (a *args) where(cond string) { a.conds = append(a.conds, cond) }
+
+// clause returns "WHERE c1 AND c2 …", or "" without conditions.
+func (a *args) clause() string {
+	if len(a.conds) == 0 {
+		return ""
+	}
+	return "WHERE " + strings.Join(a.conds, " AND ")
+}
+
+// storable reports whether PostgreSQL text can hold s: valid UTF-8
+// without NUL. A lookup of a key that is not storable finds nothing.
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// storableOrEmpty returns s if PostgreSQL text can hold it, else "",
+// which the queries using it treat as matching nothing.
+func storableOrEmpty(s string) string {
+	if !storable(s) {
+		return ""
+	}
+	return s
+}
+
+// cleanText makes s storable as PostgreSQL text for a search: text may
+// hold neither NUL nor invalid UTF-8.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.ReplaceAll(s, "\x00", " ")
+}
+
+// writeRow runs a write statement that returns one row in a transaction of
+// its own and scans the row into dest; it returns pgx.ErrNoRows if the
+// statement matched nothing.
+//
+// The explicit transaction is what makes a cancelled call write nothing.
+// When ctx ends while a statement waits (on a lock, say), the client
+// drops the connection, but the server finishes the statement anyway; run
+// alone, it would then commit. Inside BEGIN … COMMIT it never sees the
+// COMMIT, and is rolled back.
+func (s *Store) writeRow(ctx context.Context, query string, args []any, dest ...any) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, query, args...).Scan(dest...)
+	})
+}
