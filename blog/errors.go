@@ -16,6 +16,11 @@ var (
 	// ErrConflict: the post was changed since it was read (its Version
 	// moved on); read it again and reapply the change.
 	ErrConflict = errors.New("blog: post changed since it was read")
+	// ErrUnavailable: the store cannot be reached now (a lost database
+	// connection); the same call may succeed later. Stores wrap their
+	// connection errors with it, for posts and comments alike, and the
+	// HTTP layer answers 503.
+	ErrUnavailable = errors.New("blog: store temporarily unavailable")
 )
 
 // ValidationError says which field of a post or an option is wrong and why.

@@ -11,8 +11,9 @@ import (
 
 // ErrUnavailable marks a failure of the store that retrying later may cure
 // (a lost database connection): such errors answer 503 with Retry-After.
-// Stores that can tell wrap it, or implement Temporary() bool.
-var ErrUnavailable = errors.New("bloghttp: temporarily unavailable")
+// It is [blog.ErrUnavailable], which stores wrap; errors with a
+// Temporary() bool method that returns true are treated alike.
+var ErrUnavailable = blog.ErrUnavailable
 
 // errUnauthorized: a moderation request without a moderator's authority.
 var errUnauthorized = errors.New("bloghttp: not authorised")
