@@ -138,9 +138,15 @@ func (b *Blog) Store() Store { return b.store }
 // the precision every stored time has.
 func (b *Blog) Now() time.Time { return b.now().UTC().Truncate(time.Microsecond) }
 
-// URL returns the path of p under the site's permalink pattern, relative to
-// where the blog is mounted.
-func (b *Blog) URL(p *Post) string { return b.permalink.Path(p, b.loc) }
+// URL returns the path of p relative to where the blog is mounted: a post's
+// under the site's permalink pattern, a page's at "/SLUG/" (undated, as
+// WordPress does).
+func (b *Blog) URL(p *Post) string {
+	if p.Kind == KindPage {
+		return "/" + url.PathEscape(p.Slug) + "/"
+	}
+	return b.permalink.Path(p, b.loc)
+}
 
 // CreatePost validates p, renders it, gives it a slug and stores it as a
 // new post, returning what was stored (p itself is not changed).
@@ -508,7 +514,7 @@ func (b *Blog) PublicPostBySlug(ctx context.Context, slug string) (*Post, error)
 func (b *Blog) Resolve(ctx context.Context, path string) (p *Post, redirect string, err error) {
 	m, ok := b.permalink.Match(path)
 	if !ok {
-		return nil, "", fmt.Errorf("blog: resolve %q: %w", path, ErrNotFound)
+		return b.resolvePage(ctx, path)
 	}
 	if m.ID != 0 {
 		p, err = b.PublicPost(ctx, m.ID)
@@ -527,6 +533,26 @@ func (b *Blog) Resolve(ctx context.Context, path string) (p *Post, redirect stri
 	}
 	canonical := b.URL(p)
 	if canonical != escapePath(path) {
+		return p, canonical, nil
+	}
+	return p, "", nil
+}
+
+// resolvePage finds the visible page at "/SLUG/", for a path that is not
+// a permalink.
+func (b *Blog) resolvePage(ctx context.Context, path string) (*Post, string, error) {
+	slug := strings.Trim(path, "/")
+	if slug == "" || strings.Contains(slug, "/") || !strings.HasPrefix(path, "/") {
+		return nil, "", fmt.Errorf("blog: resolve %q: %w", path, ErrNotFound)
+	}
+	p, err := b.PublicPostBySlug(ctx, slug)
+	if err == nil && p.Kind != KindPage {
+		err = fmt.Errorf("blog: resolve %q: not a page: %w", path, ErrNotFound)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if canonical := b.URL(p); canonical != escapePath(path) {
 		return p, canonical, nil
 	}
 	return p, "", nil

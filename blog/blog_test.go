@@ -457,3 +457,35 @@ func TestBlog_concurrentStatusChangesAllLand(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, got.Version, int64(1))
 }
+
+func TestBlog_pagesLiveAtTheirSlug(t *testing.T) {
+	b, _ := newBlog(t)
+	ctx := context.Background()
+	about, err := b.CreatePost(ctx, &blog.Post{Title: "About", Kind: blog.KindPage, Status: blog.StatusPublished})
+	require.NoError(t, err)
+	post := publish(t, b, "A post")
+	assert.Equal(t, "/about/", b.URL(about))
+
+	tests := []struct {
+		name, path, redirect string
+		want                 *blog.Post
+	}{
+		{"canonical", "/about/", "", about},
+		{"no trailing slash", "/about", "/about/", about},
+		{"dated path of a page", b.Permalink().Path(about, time.UTC), "/about/", about},
+		{"a post is not at its slug alone", "/" + post.Slug + "/", "", nil},
+		{"nested", "/about/team/", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, redirect, err := b.Resolve(ctx, tt.path)
+			if tt.want == nil {
+				assert.ErrorIs(t, err, blog.ErrNotFound)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want.ID, got.ID)
+			assert.Equal(t, tt.redirect, redirect)
+		})
+	}
+}

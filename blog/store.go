@@ -157,6 +157,17 @@ type ChangeFeed interface {
 	Changes(ctx context.Context) <-chan Change
 }
 
+// ChangeHook is a store that calls functions for each write it commits,
+// in the writer's goroutine, before the write returns. A cache in the same
+// process then never serves a page older than a write that has returned.
+// Hooks see only this process's writes; a store shared by several
+// processes also offers a [ChangeFeed] for theirs.
+type ChangeHook interface {
+	// OnChange registers fn and returns a function that removes it. fn
+	// must be quick and must not call the store: it runs inside writes.
+	OnChange(fn func(Change)) (remove func())
+}
+
 // ChangeKind says what a [Change] is about.
 type ChangeKind string
 

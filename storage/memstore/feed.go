@@ -14,8 +14,9 @@ const feedBuffer = 256
 // feed fans change events out to subscribers without ever blocking a
 // writer.
 type feed struct {
-	mu   sync.Mutex
-	subs map[*subscriber]struct{}
+	mu    sync.Mutex
+	subs  map[*subscriber]struct{}
+	hooks map[*func(blog.Change)]struct{}
 }
 
 type subscriber struct {
@@ -45,9 +46,30 @@ func (s *Store) Changes(ctx context.Context) <-chan blog.Change {
 	return sub.ch
 }
 
+// OnChange calls fn for every write to the store, in the writer's
+// goroutine, before the write returns; see [blog.ChangeHook].
+func (s *Store) OnChange(fn func(blog.Change)) (remove func()) {
+	f := &s.feed
+	key := &fn
+	f.mu.Lock()
+	if f.hooks == nil {
+		f.hooks = make(map[*func(blog.Change)]struct{})
+	}
+	f.hooks[key] = struct{}{}
+	f.mu.Unlock()
+	return func() {
+		f.mu.Lock()
+		delete(f.hooks, key)
+		f.mu.Unlock()
+	}
+}
+
 func (f *feed) publish(c blog.Change) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	for fn := range f.hooks {
+		(*fn)(c)
+	}
 	for sub := range f.subs {
 		if sub.missed {
 			select {

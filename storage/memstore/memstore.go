@@ -19,6 +19,7 @@ var (
 	_ blog.LikeStore        = (*Store)(nil)
 	_ blog.RedirectStore    = (*Store)(nil)
 	_ blog.ChangeFeed       = (*Store)(nil)
+	_ blog.ChangeHook       = (*Store)(nil)
 	_ comments.Store        = (*Store)(nil)
 	_ comments.GuardedStore = (*Store)(nil)
 )

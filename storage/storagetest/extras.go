@@ -225,3 +225,51 @@ func changeFeedReportsCommentWrites(t *testing.T, newStore func(t *testing.T) co
 	require.NoError(t, s.DeleteComment(context.Background(), c.ID))
 	expect("a delete", "watched-thread")
 }
+
+func init() {
+	postRules = append(postRules, struct {
+		name string
+		run  func(t *testing.T, s blog.Store)
+	}{"ChangeHook_BeforeWriteReturns", changeHookBeforeWriteReturns})
+}
+
+func changeHookBeforeWriteReturns(t *testing.T, s blog.Store) {
+	h, ok := s.(blog.ChangeHook)
+	if !ok {
+		t.Skip("the store is not a blog.ChangeHook")
+	}
+	var mu sync.Mutex
+	var seen []blog.Change
+	remove := h.OnChange(func(c blog.Change) {
+		mu.Lock()
+		seen = append(seen, c)
+		mu.Unlock()
+	})
+	last := func() blog.Change {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(seen) == 0 {
+			return blog.Change{}
+		}
+		return seen[len(seen)-1]
+	}
+	p := mustCreatePost(t, s, newPost("hooked", postAt(1)))
+	assert.Equal(t, blog.Change{Kind: blog.ChangePost, PostID: p.ID}, last(),
+		"rule: OnChange functions have run when CreatePost returns")
+	p.Title = "changed"
+	require.NoError(t, s.UpdatePost(context.Background(), p))
+	assert.Equal(t, blog.Change{Kind: blog.ChangePost, PostID: p.ID}, last(),
+		"rule: OnChange functions have run when UpdatePost returns")
+	if cs, ok := s.(comments.Store); ok {
+		c := newComment("hooked-thread", commentAt(1))
+		require.NoError(t, cs.CreateComment(context.Background(), c))
+		assert.Equal(t, blog.Change{Kind: blog.ChangeComment, Thread: "hooked-thread"}, last(),
+			"rule: OnChange functions have run when CreateComment returns")
+	}
+	remove()
+	n := len(seen)
+	require.NoError(t, s.DeletePost(context.Background(), p.ID))
+	mu.Lock()
+	assert.Len(t, seen, n, "rule: a removed OnChange function is not called again")
+	mu.Unlock()
+}
