@@ -36,8 +36,9 @@ import (
 
 // Dependency keys a handler declares with [depends].
 const (
-	depLists = "lists" // any page listing posts: home, archives, tags, categories, feeds, sitemap, search
-	depAll   = "all"   // anything at all: evicted by every change
+	depLists  = "lists"  // any page listing posts: home, archives, tags, categories, feeds, sitemap, search
+	depAll    = "all"    // anything at all: evicted by every change
+	depStatic = "static" // nothing a change touches (theme files, robots.txt): evicted only by a flush or expiry
 )
 
 // depPost is the dependency on the content of post id (evicted when the
@@ -60,9 +61,10 @@ func dependsOnPost(w http.ResponseWriter, p *blog.Post) {
 type depender interface{ addDeps(keys []string) }
 
 // depends declares, while a handler renders a page into w, that the page
-// depends on keys (made by depPost, depThread, depLike, or depLists,
-// depAll). It does nothing when w is not being recorded by the page cache.
-// A cached page that declares nothing is evicted by every change.
+// depends on keys (made by depPost, depThread, depLike, or the constants
+// depLists, depStatic, depAll). It does nothing when w is not being
+// recorded by the page cache. A cached page that declares nothing is
+// evicted by every change.
 func depends(w http.ResponseWriter, keys ...string) {
 	for {
 		if d, ok := w.(depender); ok {
@@ -163,6 +165,13 @@ type pageCache struct {
 
 	syncCh chan chan struct{} // to the watch loop: apply what is buffered, then answer
 	done   chan struct{}      // closed when the watch loop ends
+
+	// What the watch loop has not applied yet: changes still in its
+	// channel, or one taken and being applied. A request that sees either
+	// waits for them, so a write made in this process — through HTTP or
+	// straight through the library — shows on the very next request.
+	changes  <-chan blog.Change
+	applying atomic.Bool
 }
 
 // entry is one cached page.
@@ -272,8 +281,19 @@ func (c *pageCache) wrap(next http.Handler) http.Handler {
 			}
 			return
 		}
+		if c.pending() {
+			c.sync(r.Context())
+		}
 		c.serveCached(w, r, next)
 	})
+}
+
+// pending reports whether the watch loop has changes it has not applied.
+func (c *pageCache) pending() bool {
+	c.mu.Lock()
+	ch := c.changes
+	c.mu.Unlock()
+	return ch != nil && (len(ch) > 0 || c.applying.Load())
 }
 
 // eligible reports whether r may be answered from the cache.
@@ -546,8 +566,15 @@ func (c *pageCache) newEntry(key string, rec *recorder) *entry {
 	}
 	slices.SortFunc(e.header, func(a, b headerField) int { return strings.Compare(a.key, b.key) })
 
-	sum := sha256.Sum256(body)
-	tag := base64.RawURLEncoding.EncodeToString(sum[:12])
+	// Keep a strong ETag the handler set (a static file's content hash);
+	// otherwise make one from the body.
+	tag := ""
+	if et := rec.h.Get("Etag"); len(et) > 2 && et[0] == '"' && et[len(et)-1] == '"' && !strings.ContainsAny(et[1:len(et)-1], `"`) {
+		tag = et[1 : len(et)-1]
+	} else {
+		sum := sha256.Sum256(body)
+		tag = base64.RawURLEncoding.EncodeToString(sum[:12])
+	}
 	e.etag = []string{`"` + tag + `"`}
 	e.length = []string{strconv.Itoa(len(body))}
 	if size <= c.maxEntry && len(body) >= minGzip && compressible(ctype) {
@@ -938,9 +965,11 @@ func (c *pageCache) watch(ctx context.Context, feed blog.ChangeFeed, onChange fu
 	syncCh := make(chan chan struct{})
 	done := make(chan struct{})
 	c.mu.Lock()
-	c.syncCh, c.done = syncCh, done
+	c.syncCh, c.done, c.changes = syncCh, done, changes
 	c.mu.Unlock()
 	handle := func(ch blog.Change) {
+		c.applying.Store(true)
+		defer c.applying.Store(false)
 		c.apply(ch)
 		if onChange != nil {
 			onChange(ch)

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/storage/memstore"
 )
 
 // fakeClock is a settable clock.
@@ -421,6 +422,7 @@ var sitePages = map[string][]string{
 	"/page/3/":      {depPost(3)},
 	"/about/":       nil,
 	"/everything/":  {depPost(3), depAll},
+	"/robots.txt":   {depStatic},
 }
 
 func newSite(tb testing.TB, c *pageCache) http.Handler {
@@ -443,12 +445,12 @@ func TestPageCache_Apply(t *testing.T) {
 		change blog.Change
 		kept   []string
 	}{
-		{name: "post", change: blog.Change{Kind: blog.ChangePost, PostID: 1}, kept: []string{"/page/3/"}},
-		{name: "other post", change: blog.Change{Kind: blog.ChangePost, PostID: 3}, kept: []string{"/post/1/feed/"}},
-		{name: "comment", change: blog.Change{Kind: blog.ChangeComment, Thread: "1"}, kept: []string{"/", "/page/3/", "/post/2/"}},
+		{name: "post", change: blog.Change{Kind: blog.ChangePost, PostID: 1}, kept: []string{"/page/3/", "/robots.txt"}},
+		{name: "other post", change: blog.Change{Kind: blog.ChangePost, PostID: 3}, kept: []string{"/post/1/feed/", "/robots.txt"}},
+		{name: "comment", change: blog.Change{Kind: blog.ChangeComment, Thread: "1"}, kept: []string{"/", "/page/3/", "/post/2/", "/robots.txt"}},
 		{name: "comment elsewhere", change: blog.Change{Kind: blog.ChangeComment, Thread: "99"},
-			kept: []string{"/", "/page/3/", "/post/1/", "/post/1/feed/", "/post/2/"}},
-		{name: "like", change: blog.Change{Kind: blog.ChangeLike, PostID: 2}, kept: []string{"/page/3/", "/post/1/", "/post/1/feed/"}},
+			kept: []string{"/", "/page/3/", "/post/1/", "/post/1/feed/", "/post/2/", "/robots.txt"}},
+		{name: "like", change: blog.Change{Kind: blog.ChangeLike, PostID: 2}, kept: []string{"/page/3/", "/post/1/", "/post/1/feed/", "/robots.txt"}},
 		{name: "flush", change: blog.Change{Kind: blog.ChangeFlush}, kept: nil},
 		{name: "unknown kind", change: blog.Change{Kind: "tag"}, kept: nil},
 	}
@@ -882,4 +884,60 @@ func FuzzCacheHeaders(f *testing.F) {
 		_ = hasCookie([]string{s}, []string{"folio_admin"})
 		_ = queryAllowed(s, defaultCacheQueryKeys)
 	})
+}
+
+func TestPageCache_WatchMemstore(t *testing.T) {
+	// The reference store's change feed, end to end: a like recorded by a
+	// POST is visible on the very next GET of the post.
+	store := memstore.New()
+	ctx := t.Context()
+	p := &blog.Post{Slug: "hello", Title: "Hello", Status: blog.StatusPublished}
+	require.NoError(t, store.CreatePost(ctx, p))
+
+	c := newPageCache(1<<20, nil)
+	c.watch(ctx, store, nil)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /post/", func(w http.ResponseWriter, r *http.Request) {
+		dependsOnPost(w, p)
+		n, err := store.CountLikes(r.Context(), []int64{p.ID})
+		require.NoError(t, err)
+		_, _ = io.WriteString(w, "likes: "+strconv.Itoa(n[p.ID]))
+	})
+	mux.HandleFunc("POST /likes/", func(w http.ResponseWriter, r *http.Request) {
+		_, err := store.AddLike(r.Context(), p.ID, r.URL.Query().Get("v"))
+		require.NoError(t, err)
+		http.Redirect(w, r, "/post/", http.StatusSeeOther)
+	})
+	h := c.wrap(mux)
+	for i := range 10 {
+		get(t, h, "GET", "/post/")
+		w := get(t, h, "GET", "/post/")
+		require.Equal(t, "hit", cacheState(w))
+		require.Equal(t, "likes: "+strconv.Itoa(i), w.Body.String())
+		get(t, h, "POST", "/likes/?v="+strconv.Itoa(i))
+		w = get(t, h, "GET", "/post/")
+		assert.Equal(t, "miss", cacheState(w))
+		assert.Equal(t, "likes: "+strconv.Itoa(i+1), w.Body.String())
+	}
+}
+
+func TestPageCache_Options(t *testing.T) {
+	c := newPageCache(1<<20, newFakeClock().Now, cacheQueryKeys("page"), cacheBypassCookies("sid"))
+	h := c.wrap(htmlPage("x"))
+	tests := []struct {
+		target string
+		hdr    []string
+		want   string
+	}{
+		{target: "/?page=2", want: "hit"},
+		{target: "/?s=a", want: "bypass"},
+		{target: "/", hdr: []string{"Cookie", "sid=1"}, want: "bypass"},
+		{target: "/", hdr: []string{"Cookie", "folio_admin=1"}, want: "hit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target+strings.Join(tt.hdr, ":"), func(t *testing.T) {
+			get(t, h, "GET", tt.target, tt.hdr...)
+			assert.Equal(t, tt.want, cacheState(get(t, h, "GET", tt.target, tt.hdr...)))
+		})
+	}
 }

@@ -42,11 +42,13 @@ func (s *Server) newCommentForm() http.Handler {
 	h := s.comments.FormHandler(
 		comments.WithRedirect(s.commentRedirect),
 		comments.WithIdentity(func(r *http.Request) (comments.Author, bool, bool) {
-			m, ok := s.auth.Authorize(r)
-			if !ok {
-				return comments.Author{}, false, false
+			if m, ok := s.auth.Authorize(r); ok {
+				return comments.Author{Name: m.Name, Email: m.Email, UserID: "moderator:" + m.Name, Verified: true}, true, true
 			}
-			return comments.Author{Name: m.Name, Email: m.Email, UserID: "moderator:" + m.Name, Verified: true}, true, true
+			if a, ok := s.reader(r); ok {
+				return a, false, true
+			}
+			return comments.Author{}, false, false
 		}),
 		comments.WithTokenExempt(func(r *http.Request) bool {
 			m, ok := s.auth.Authorize(r)

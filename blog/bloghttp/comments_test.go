@@ -253,3 +253,43 @@ func TestThreads(t *testing.T) {
 		assert.ErrorIs(t, err, comments.ErrNotFound, key)
 	}
 }
+
+func TestComments_hostIdentity(t *testing.T) {
+	reader := func(r *http.Request) (comments.Author, bool) {
+		if c, err := r.Cookie("host_user"); err == nil && c.Value == "dana" {
+			return comments.Author{Name: "Dana Reader", Email: "dana@example.com", UserID: "host:dana", Verified: true}, true
+		}
+		return comments.Author{}, false
+	}
+	s := newPageSite(t, pageSiteConfig{opts: []bloghttp.Option{bloghttp.WithIdentity(reader)}})
+	p := s.post("Members", day(1, 2), nil)
+	signedIn := []*http.Cookie{{Name: "host_user", Value: "dana"}}
+
+	w := s.do(pageReq{target: s.srv.PostURL(p), cookies: signedIn})
+	require.Equal(t, http.StatusOK, w.Code)
+	body := w.Body.String()
+	assert.Contains(t, body, "Logged in as Dana Reader.")
+	assert.NotContains(t, body, `name="email"`, "a signed-in reader is not asked for an email")
+	assert.Equal(t, "bypass", w.Header().Get("X-Folio-Cache"), "a page naming its reader is not cached")
+
+	form := url.Values{
+		"comment_post_ID":   {pageThread(p)},
+		"author":            {"Someone Else"},
+		"email":             {"else@example.com"},
+		"comment":           {"Hello from a member"},
+		comments.TokenField: {formToken(t, body)},
+	}
+	res := s.do(pageReq{method: http.MethodPost, target: "/comments", form: form, cookies: signedIn})
+	require.Equal(t, http.StatusSeeOther, res.Code, res.Body.String())
+	m := locationIDRE.FindStringSubmatch(res.Header().Get("Location"))
+	require.NotNil(t, m)
+	c, err := s.cs.Get(t.Context(), mustInt(t, m[1]))
+	require.NoError(t, err)
+	assert.Equal(t, "Dana Reader", c.Author.Name, "the host's identity wins over the form's fields")
+	assert.Equal(t, "host:dana", c.Author.UserID)
+	assert.NotEqual(t, comments.RuleTrusted, c.Decision.Rule, "a reader is not a moderator: moderation rules apply")
+
+	delete(form, comments.TokenField)
+	res = s.do(pageReq{method: http.MethodPost, target: "/comments", form: form, cookies: signedIn})
+	assert.Equal(t, http.StatusForbidden, res.Code, "a signed-in reader still needs the form token")
+}

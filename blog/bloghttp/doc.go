@@ -24,6 +24,37 @@
 // /likes/ID, static files /static/FILE, and the moderation screens under
 // /admin/.
 //
+// # Feeds
+//
+// RSS 2.0 at /feed/ (full text in content:encoded), Atom at /feed/atom/,
+// JSON Feed at /feed.json; per tag and category at /tag/NAME/feed/ and
+// /category/NAME/feed/ (with /atom/ or ?type=atom|json); a post's approved
+// comments at PERMALINK/feed/. Links are absolute, made from
+// Site.BaseURL; authors appear by name, never by email. Feeds and the
+// sitemap answer conditional requests (ETag, Last-Modified, 304).
+//
+// # Moderation
+//
+// Under /admin/: the lists of pending, approved, spam and trashed comments,
+// each in an element with id="comment-ID" and the rule and reason that set
+// its status, and POST /admin/comments/ID/approve, …/spam, …/trash,
+// …/restore, …/delete, …/edit and /admin/comments/bulk. The host's
+// [Authorizer] says who moderates; [TokenAuth] is a ready one for a single
+// token, sent as "Authorization: Bearer TOKEN" or exchanged for a session
+// cookie at /admin/login. A request authorised by the bearer header needs
+// no anti-forgery field and is answered with JSON; a cookie session's
+// forms carry one and are answered with a redirect. A comment sent through
+// the form by a moderator skips the flood limit and is approved at once.
+//
+// # Caching
+//
+// Whole pages are cached in memory with their gzip copies ([WithPageCache])
+// and answer conditional requests; every write evicts exactly the pages
+// that show what it changed — at once for stores that report writes as
+// they return ([blog.ChangeHook]), and through change events for a
+// database several instances share ([blog.ChangeFeed]). Pages that depend
+// on the visitor are never cached and say so in X-Folio-Cache: bypass.
+//
 // # Errors
 //
 // Every error goes through one table to its status: missing things 404,

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,13 +41,32 @@ type modSite struct {
 	cs    *comments.Service
 	auth  *bloghttp.TokenAuth
 	srv   *bloghttp.Server
-	now   time.Time
+	clock *testClock
+}
+
+// testClock is a clock tests move by hand; the Server reads it from its
+// own goroutines too.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 func newModSite(t testing.TB, opts ...bloghttp.Option) *modSite {
 	t.Helper()
-	e := &modSite{t: t, store: memstore.New(), now: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
-	clock := func() time.Time { return e.now }
+	e := &modSite{t: t, store: memstore.New(), clock: &testClock{t: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}}
+	clock := e.clock.Now
 	var err error
 	e.blog, err = blog.New(e.store, blog.WithClock(clock))
 	require.NoError(t, err)
@@ -71,7 +91,7 @@ func (e *modSite) post(title string, daysAgo int, edit func(p *blog.Post)) *blog
 		Title:       title,
 		Source:      "Body of *" + title + "*.\n\nSecond paragraph with <b>markup</b> & more.",
 		Status:      blog.StatusPublished,
-		PublishedAt: e.now.AddDate(0, 0, -daysAgo),
+		PublishedAt: e.clock.Now().AddDate(0, 0, -daysAgo),
 		Author:      blog.Author{Name: "Ann Author", Email: authorEmail},
 	}
 	if edit != nil {
@@ -97,7 +117,7 @@ func (e *modSite) comment(p *blog.Post, st comments.Status, name, body string, m
 		Status:    st,
 		Decision:  comments.Decision{Status: st, Rule: "links", Reason: "held: 3 links, limit 2"},
 		IP:        "192.0.2.7",
-		CreatedAt: e.now.Add(time.Duration(minutes) * time.Minute),
+		CreatedAt: e.clock.Now().Add(time.Duration(minutes) * time.Minute),
 	}
 	require.NoError(e.t, e.store.CreateComment(context.Background(), c))
 	return c
@@ -226,38 +246,58 @@ func TestServer_feedEscapesNames(t *testing.T) {
 	}
 }
 
+// TestServer_feedConditionalGET checks ETag and Last-Modified on feeds and
+// the sitemap, as the handlers write them and through the page cache,
+// which keeps their ETag but dates a page from when it stored it.
 func TestServer_feedConditionalGET(t *testing.T) {
-	e := newModSite(t)
-	e.post("Only post", 1, nil)
-	for _, path := range []string{"/blog/feed/", "/blog/feed/atom/", "/blog/feed.json", "/blog/sitemap.xml"} {
-		t.Run(path, func(t *testing.T) {
-			first := e.get(path)
-			require.Equal(t, http.StatusOK, first.Code)
-			etag := first.Header().Get("ETag")
-			lastMod := first.Header().Get("Last-Modified")
-			require.NotEmpty(t, etag)
-			require.NotEmpty(t, lastMod)
-			assert.Equal(t, e.now.Format(http.TimeFormat), lastMod, "the newest change")
+	for _, cache := range []struct {
+		name    string
+		opts    []bloghttp.Option
+		handler bool // the handler's own Last-Modified reaches the client
+	}{
+		{"no cache", []bloghttp.Option{bloghttp.WithPageCache(0)}, true},
+		{"page cache", nil, false},
+	} {
+		for _, path := range []string{"/blog/feed/", "/blog/feed/atom/", "/blog/feed.json", "/blog/sitemap.xml"} {
+			t.Run(cache.name+" "+path, func(t *testing.T) {
+				e := newModSite(t, cache.opts...)
+				e.post("Only post", 1, nil)
+				changed := e.clock.Now()
+				e.clock.Add(2 * time.Second)
 
-			w := e.get(path, "If-None-Match", etag)
-			assert.Equal(t, http.StatusNotModified, w.Code)
-			assert.Empty(t, w.Body.String())
+				first := e.get(path)
+				require.Equal(t, http.StatusOK, first.Code)
+				etag := first.Header().Get("ETag")
+				lastMod := first.Header().Get("Last-Modified")
+				require.NotEmpty(t, etag)
+				require.NotEmpty(t, lastMod)
+				if cache.handler {
+					assert.Equal(t, changed.Format(http.TimeFormat), lastMod, "the newest change")
+				}
 
-			w = e.get(path, "If-Modified-Since", lastMod)
-			assert.Equal(t, http.StatusNotModified, w.Code)
+				w := e.get(path, "If-None-Match", etag)
+				assert.Equal(t, http.StatusNotModified, w.Code)
+				assert.Empty(t, w.Body.String())
+				assert.Equal(t, etag, w.Header().Get("ETag"))
 
-			w = e.get(path, "If-Modified-Since", e.now.Add(-time.Hour).Format(http.TimeFormat))
-			assert.Equal(t, http.StatusOK, w.Code)
+				w = e.get(path, "If-Modified-Since", lastMod)
+				assert.Equal(t, http.StatusNotModified, w.Code)
 
-			w = e.get(path, "If-None-Match", `"stale"`)
-			assert.Equal(t, http.StatusOK, w.Code)
+				w = e.get(path, "If-Modified-Since", changed.Add(-time.Hour).Format(http.TimeFormat))
+				assert.Equal(t, http.StatusOK, w.Code)
 
-			e.now = e.now.Add(time.Minute)
-			e.post("Another "+path, 0, nil)
-			w = e.get(path, "If-None-Match", etag)
-			assert.Equal(t, http.StatusOK, w.Code, "a new post changes the ETag")
-			assert.NotEqual(t, etag, w.Header().Get("ETag"))
-		})
+				w = e.get(path, "If-None-Match", `"stale"`)
+				assert.Equal(t, http.StatusOK, w.Code)
+
+				e.clock.Add(time.Minute)
+				e.post("Another post", 0, nil)
+				e.clock.Add(2 * time.Second)
+				w = e.get(path, "If-None-Match", etag)
+				assert.Equal(t, http.StatusOK, w.Code, "a new post changes the ETag")
+				assert.NotEqual(t, etag, w.Header().Get("ETag"))
+				assert.Contains(t, w.Body.String(), "another-post")
+			})
+		}
 	}
 }
 
@@ -276,7 +316,7 @@ func TestServer_sitemap(t *testing.T) {
 	e.post("Hidden draft", 2, func(p *blog.Post) { p.Status = blog.StatusDraft })
 	e.post("Private", 2, func(p *blog.Post) { p.Status = blog.StatusPrivate })
 	e.post("Later", -1, nil)
-	e.now = e.now.Add(time.Hour)
+	e.clock.Add(time.Hour)
 	a, err := e.blog.UpdatePost(context.Background(), a)
 	require.NoError(t, err)
 
@@ -293,7 +333,7 @@ func TestServer_sitemap(t *testing.T) {
 	}
 	home, first, about := "https://example.com/blog/", e.srv.URL(e.blog.URL(a)), e.srv.URL(e.blog.URL(b))
 	assert.ElementsMatch(t, []string{home, first, about}, locs)
-	assert.Equal(t, e.now.Format(time.RFC3339), got[first], "lastmod is the last update")
+	assert.Equal(t, e.clock.Now().Format(time.RFC3339), got[first], "lastmod is the last update")
 	assert.Equal(t, b.UpdatedAt.Format(time.RFC3339), got[about])
 	assert.Equal(t, got[first], got[home], "the home page changed with the newest post")
 	assert.NotContains(t, w.Body.String(), "draft")
@@ -349,8 +389,25 @@ func TestServer_commentFeed(t *testing.T) {
 	}
 	t.Run("conditional", func(t *testing.T) {
 		w := e.get(e.commentFeedPath(p))
-		assert.Equal(t, second.CreatedAt.Format(http.TimeFormat), w.Header().Get("Last-Modified"))
 		assert.Equal(t, http.StatusNotModified, e.get(e.commentFeedPath(p), "If-None-Match", w.Header().Get("ETag")).Code)
+	})
+	t.Run("a comment approved later", func(t *testing.T) {
+		held := e.comment(p, comments.StatusPending, "Late", "approved later", 10)
+		before := e.get(e.commentFeedPath(p))
+		require.Equal(t, http.StatusOK, before.Code)
+		require.Equal(t, http.StatusOK, e.send("/blog/admin/comments/"+strconv.FormatInt(held.ID, 10)+"/approve", nil, bearer...).Code)
+		w := e.get(e.commentFeedPath(p), "If-None-Match", before.Header().Get("ETag"))
+		require.Equal(t, http.StatusOK, w.Code, "not a stale page")
+		f := parseFeed(t, w.Body.String())
+		require.Len(t, f.Items, 3)
+		assert.Equal(t, "By: Late", f.Items[0].Title)
+	})
+	t.Run("last modified", func(t *testing.T) {
+		f := newModSite(t, bloghttp.WithPageCache(0))
+		q := f.post("Quiet", 2, nil)
+		c := f.comment(q, comments.StatusApproved, "Ann", "hello", 5)
+		w := f.get(f.commentFeedPath(q))
+		assert.Equal(t, c.CreatedAt.Format(http.TimeFormat), w.Header().Get("Last-Modified"), "the newest comment")
 	})
 	t.Run("draft has none", func(t *testing.T) {
 		d := e.post("Draft", 1, func(p *blog.Post) { p.Status = blog.StatusDraft })
@@ -360,25 +417,33 @@ func TestServer_commentFeed(t *testing.T) {
 }
 
 // BenchmarkServer_feeds measures building each feed of 20 posts (and the
-// sitemap of 200) per request, against robots.txt through the same
-// Server as the baseline.
+// sitemap of 200) per request with the page cache off, against robots.txt
+// through the same Server as the baseline, and the feed served from the
+// page cache.
 func BenchmarkServer_feeds(b *testing.B) {
-	e := newModSite(b)
-	for i := range 200 {
-		e.post("Post number "+strconv.Itoa(i), 300-i, func(p *blog.Post) {
-			p.Source = strings.Repeat("A paragraph of *text* with [a link](https://example.org/).\n\n", 20)
-		})
+	seed := func(e *modSite) {
+		for i := range 200 {
+			e.post("Post number "+strconv.Itoa(i), 300-i, func(p *blog.Post) {
+				p.Source = strings.Repeat("A paragraph of *text* with [a link](https://example.org/).\n\n", 20)
+			})
+		}
 	}
-	for _, path := range []string{"/blog/robots.txt", "/blog/feed/", "/blog/feed/atom/", "/blog/feed.json", "/blog/sitemap.xml"} {
-		b.Run(strings.Trim(strings.TrimPrefix(path, "/blog/"), "/"), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				w := httptest.NewRecorder()
-				e.srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "https://example.com"+path, nil))
-				if w.Code != http.StatusOK {
-					b.Fatal(w.Code)
-				}
+	run := func(b *testing.B, e *modSite, path string) {
+		b.ReportAllocs()
+		for b.Loop() {
+			w := httptest.NewRecorder()
+			e.srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "https://example.com"+path, nil))
+			if w.Code != http.StatusOK {
+				b.Fatal(w.Code)
 			}
-		})
+		}
 	}
+	uncached := newModSite(b, bloghttp.WithPageCache(0))
+	seed(uncached)
+	for _, path := range []string{"/blog/robots.txt", "/blog/feed/", "/blog/feed/atom/", "/blog/feed.json", "/blog/sitemap.xml"} {
+		b.Run(strings.Trim(strings.TrimPrefix(path, "/blog/"), "/"), func(b *testing.B) { run(b, uncached, path) })
+	}
+	cached := newModSite(b)
+	seed(cached)
+	b.Run("feed cached", func(b *testing.B) { run(b, cached, "/blog/feed/") })
 }

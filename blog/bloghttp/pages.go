@@ -144,6 +144,10 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, words strin
 		s.fail(w, r, err)
 		return
 	}
+	depends(w, depLists)
+	for _, it := range page.Items {
+		dependsOnPost(w, it.Post)
+	}
 	v := s.newView(r, http.StatusOK, page)
 	v.Title = page.Heading
 	v.Search = words
@@ -210,6 +214,10 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 	if err := s.countItems(ctx, page); err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	depends(w, depLists) // listings show comment and like counts
+	for _, it := range page.Items {
+		dependsOnPost(w, it.Post)
 	}
 	v := s.newView(r, http.StatusOK, page)
 	v.Title = spec.heading

@@ -164,6 +164,10 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post,
 			f.LoggedInAs = m.Name
 			f.State.LoggedIn = true
 			personal = true
+		} else if a, ok := s.reader(r); ok {
+			f.LoggedInAs = a.Name
+			f.State.LoggedIn = true
+			personal = true
 		}
 		page.Form = f
 	}
@@ -199,6 +203,8 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post,
 		w.Header().Set("Cache-Control", "private, no-store")
 		w.Header().Set("X-Folio-Cache", "bypass")
 	}
+	depends(w, depLists) // the sidebar and the previous/next links
+	dependsOnPost(w, p)
 	s.renderView(w, r, "post.html", v)
 }
 

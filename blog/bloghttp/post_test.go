@@ -98,7 +98,11 @@ func TestPost_page(t *testing.T) {
 		assert.Equal(t, "bypass", w.Header().Get("X-Folio-Cache"))
 	})
 	t.Run("plain view is cacheable", func(t *testing.T) {
-		assert.Empty(t, w.Header().Get("X-Folio-Cache"))
+		assert.Contains(t, []string{"miss", "hit"}, w.Header().Get("X-Folio-Cache"))
+		first := s.get("/2013/01/02/congress-opens/")
+		again := s.get("/2013/01/02/congress-opens/")
+		assert.Equal(t, "hit", again.Header().Get("X-Folio-Cache"), "the second of two views is served from the cache")
+		assert.Equal(t, first.Body.String(), again.Body.String())
 	})
 	t.Run("reply to", func(t *testing.T) {
 		w := s.get("/2013/01/02/congress-opens/?replytocom=" + itoa(c2.ID))

@@ -1,6 +1,7 @@
 package bloghttp
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"io/fs"
@@ -57,11 +58,15 @@ type Server struct {
 	commentsPage int
 	firstWeekday time.Weekday
 	clientIP     func(*http.Request) string
-	gravatar     bool                        // avatars from Gravatar rather than initials
-	crossOrigin  *http.CrossOriginProtection // refuses cross-site POSTs of the public forms
+	gravatar     bool                                        // avatars from Gravatar rather than initials
+	crossOrigin  *http.CrossOriginProtection                 // refuses cross-site POSTs of the public forms
+	identity     func(*http.Request) (comments.Author, bool) // the host's signed-in reader
 
 	commentForm http.Handler
 	mux         *http.ServeMux
+	cache       *pageCache   // nil when off
+	handler     http.Handler // mux, behind the cache when it is on
+	stop        context.CancelFunc
 }
 
 // Authorizer tells a moderator's requests from a visitor's. The host
@@ -102,6 +107,8 @@ type config struct {
 	firstWeekday time.Weekday
 	labels       *archive.Labels
 	clientIP     func(*http.Request) string
+	cacheBytes   int64
+	identity     func(*http.Request) (comments.Author, bool)
 }
 
 // Option configures a [Server].
@@ -158,6 +165,39 @@ func WithClientIP(fn func(*http.Request) string) Option {
 	return func(c *config) { c.clientIP = fn }
 }
 
+// DefaultPageCacheBytes is the memory the page cache may use unless
+// [WithPageCache] says otherwise.
+const DefaultPageCacheBytes = 64 << 20
+
+// WithPageCache sets the memory the page cache may use, in bytes (default
+// DefaultPageCacheBytes); 0 turns it off. Whole pages are cached, with
+// their gzip copies, and evicted by the store's change events, so pages
+// are cached only when the blog's store reports its changes
+// ([blog.ChangeFeed]). Pages that depend on the visitor — a moderator, a
+// commenter's remembered details, a comment awaiting moderation — are
+// never cached, and say so in the header X-Folio-Cache: bypass.
+func WithPageCache(maxBytes int64) Option { return func(c *config) { c.cacheBytes = maxBytes } }
+
+// WithIdentity lets the host name the reader it has signed in, so they
+// comment as themselves: fn returns the author (with the host's UserID and
+// Verified set as it vouches) and true, or false for an anonymous visitor.
+// Such readers see "Logged in as NAME" instead of the name, email and
+// website fields, and their comments still carry the form token and go
+// through moderation like anyone's (a host that trusts them says so with a
+// comments.Rule). Moderators are recognised by the Authorizer first. Pages
+// shown to a signed-in reader are not cached.
+func WithIdentity(fn func(r *http.Request) (comments.Author, bool)) Option {
+	return func(c *config) { c.identity = fn }
+}
+
+// reader returns the host's signed-in reader of r, if any.
+func (s *Server) reader(r *http.Request) (comments.Author, bool) {
+	if s.identity == nil {
+		return comments.Author{}, false
+	}
+	return s.identity(r)
+}
+
 // New returns a Server for the blog b and its comments cs. It applies
 // defaults, then opts, then validates: a bad site or option is an error
 // naming it.
@@ -170,6 +210,7 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 		perPage:      blog.DefaultLimit,
 		commentsPage: comments.DefaultLimit,
 		firstWeekday: time.Monday,
+		cacheBytes:   DefaultPageCacheBytes,
 	}
 	for _, opt := range opts {
 		opt(&c)
@@ -190,6 +231,8 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 		return nil, fmt.Errorf("bloghttp: posts per page %d not in 1..%d", c.perPage, blog.MaxLimit)
 	case c.commentsPage < 1 || c.commentsPage > comments.MaxLimit:
 		return nil, fmt.Errorf("bloghttp: comments per page %d not in 1..%d", c.commentsPage, comments.MaxLimit)
+	case c.cacheBytes < 0:
+		return nil, fmt.Errorf("bloghttp: page cache size %d is negative", c.cacheBytes)
 	case c.secret != nil && len(c.secret) < 32:
 		return nil, fmt.Errorf("bloghttp: secret is %d bytes, at least 32 needed", len(c.secret))
 	}
@@ -222,6 +265,7 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 		perPage:      c.perPage,
 		commentsPage: c.commentsPage,
 		firstWeekday: c.firstWeekday,
+		identity:     c.identity,
 		clientIP:     c.clientIP,
 		gravatar:     c.gravatar,
 		crossOrigin:  http.NewCrossOriginProtection(),
@@ -239,7 +283,74 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 	s.commentForm = s.newCommentForm()
 	s.mux = http.NewServeMux()
 	s.routes(s.mux)
+	s.handler = s.mux
+	hook, hasHook := b.Store().(blog.ChangeHook)
+	feed, hasFeed := b.Store().(blog.ChangeFeed)
+	if c.cacheBytes > 0 && (hasHook || hasFeed) {
+		ctx, cancel := context.WithCancel(context.Background())
+		s.stop = cancel
+		s.cache = newPageCache(c.cacheBytes, b.Now,
+			// A host's Authorizer may know a moderator by the host's own
+			// cookie: never cache what a moderator is shown.
+			cacheBypass(func(r *http.Request) bool {
+				if _, ok := s.auth.Authorize(r); ok {
+					return true
+				}
+				_, ok := s.reader(r)
+				return ok
+			}),
+			cacheOnExpire(s.scheduleExpiry))
+		if hasHook {
+			// Writes in this process evict before they return, so the
+			// very next request sees them. The Blog keeps its archive
+			// index current for them itself.
+			remove := hook.OnChange(func(ch blog.Change) {
+				s.cache.apply(ch)
+				if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
+					go s.scheduleExpiry() // reads the store: not inside its write
+				}
+			})
+			context.AfterFunc(ctx, remove)
+		} else {
+			// A store shared by several processes: their writes arrive as
+			// events, and the archive index is rebuilt on post changes.
+			s.cache.watch(ctx, feed, func(ch blog.Change) {
+				if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
+					s.blog.InvalidateArchive()
+					s.scheduleExpiry()
+				}
+			})
+		}
+		s.scheduleExpiry()
+		s.handler = s.cache.wrap(s.mux)
+	}
 	return s, nil
+}
+
+// Close stops the Server's background work: following the store's change
+// events for the page cache. The Server keeps answering, uncached.
+func (s *Server) Close() error {
+	if s.stop != nil {
+		s.stop()
+	}
+	return nil
+}
+
+// scheduleExpiry tells the page cache when the next scheduled post becomes
+// visible, and that the calendar's current month ends at the next month.
+func (s *Server) scheduleExpiry() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	now := s.blog.Now().In(s.blog.Location())
+	s.cache.expireAt(time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, s.blog.Location()))
+	at, ok, err := s.blog.NextScheduledChange(ctx)
+	switch {
+	case err != nil:
+		s.log.Error("bloghttp: next scheduled post", "err", err)
+		s.cache.expireAt(s.blog.Now().Add(time.Minute)) // try again soon
+	case ok:
+		s.cache.expireAt(at)
+	}
 }
 
 // routes registers every handler on m, with paths relative to the base.
@@ -284,7 +395,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r2.URL = &u
 		r = r2
 	}
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // cleanPath is path.Clean keeping a trailing slash, as http.ServeMux does.

@@ -17,6 +17,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	depends(w, depStatic)
 	h := w.Header()
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
