@@ -1,0 +1,94 @@
+package sqlitestore
+
+import (
+	"testing"
+	"time"
+
+	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/comments"
+)
+
+// Statement is one SQL statement the Store issues, with example
+// arguments, for the query-plan tests.
+type Statement struct {
+	Name string
+	SQL  string
+	Args []any
+}
+
+// Statements returns the listing and look-up statements the Store issues
+// on its hot paths, built by the same code the methods use.
+func Statements() []Statement {
+	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	home := blog.PostQuery{
+		Kinds:    []blog.Kind{blog.KindPost},
+		Statuses: []blog.Status{blog.StatusPublished, blog.StatusScheduled},
+		Before:   now,
+	}
+	var out []Statement
+	add := func(name, sql string, args []any) { out = append(out, Statement{name, sql, args}) }
+
+	q, a := listPostsSQL(&home, 10)
+	add("home listing", q, a)
+	deep := home
+	deep.After = &blog.Cursor{PublishedAt: now.Add(-1000 * time.Hour), ID: 5000}
+	q, a = listPostsSQL(&deep, 10)
+	add("home listing, deep cursor", q, a)
+	one := blog.PostQuery{Statuses: []blog.Status{blog.StatusDraft}}
+	q, a = listPostsSQL(&one, 10)
+	add("drafts listing", q, a)
+	q, a = listPostsSQL(&blog.PostQuery{}, 10)
+	add("everything listing", q, a)
+	tag := home
+	tag.Tag = "go"
+	tag.After = deep.After
+	q, a = listPostsSQL(&tag, 10)
+	add("tag listing", q, a)
+	cat := home
+	cat.Category = "travel"
+	q, a = listPostsSQL(&cat, 10)
+	add("category listing", q, a)
+	add("post by ID", `SELECT `+postColumns+` FROM posts p WHERE p.id=?`, []any{1})
+	add("post by slug or previous slug", getBySlugSQL, []any{"old-slug"})
+
+	q, a = listCommentsSQL(&comments.CommentQuery{Thread: "42", Statuses: []comments.Status{comments.StatusApproved}})
+	add("thread listing, approved", q, a)
+	q, a = listCommentsSQL(&comments.CommentQuery{Thread: "42", Newest: true, After: &comments.Cursor{CreatedAt: now, ID: 7}})
+	add("thread listing, newest first, cursor", q, a)
+	q, a = listCommentsSQL(&comments.CommentQuery{Statuses: []comments.Status{comments.StatusPending}})
+	add("moderation queue", q, a)
+	q, a = latestSQL(commentColumns, "192.0.2.1", "ann@example.com")
+	add("flood look-up by IP or email", q, a)
+	q, a = latestSQL(commentColumns, "192.0.2.1", "")
+	add("flood look-up by IP", q, a)
+	c := &comments.Comment{Thread: "42", Source: "hi", Author: comments.Author{Email: "ann@example.com"}}
+	q, a = duplicateSQL(commentColumns, c)
+	add("duplicate look-up", q, a)
+	add("count approved per thread", `SELECT c.thread, count(*) FROM comments c INDEXED BY comments_by_thread_status
+		WHERE c.status = ? AND c.thread IN (?,?,?) GROUP BY c.thread`, []any{"approved", "1", "2", "3"})
+	add("has approved comment", `SELECT 1 FROM comments c INDEXED BY comments_by_email_status
+		WHERE c.email_lower = ? AND c.status = ? LIMIT 1`, []any{"ann@example.com", "approved"})
+	q, a = monthCountSQL(&blog.PostQuery{Kinds: home.Kinds, Statuses: home.Statuses}, "[[1,2],[2,3]]")
+	add("month counts", q, a)
+	q, a = monthCountSQL(&blog.PostQuery{}, "[[1,2],[2,3]]")
+	add("month counts, no filter", q, a)
+	q, a = monthCountSQL(&blog.PostQuery{Tag: "go"}, "[[1,2],[2,3]]")
+	add("month counts of a tag", q, a)
+	sq := blog.SearchQuery{Text: "tomatoes", Query: blog.PostQuery{Statuses: home.Statuses, Tag: "go"}}
+	q, a = searchSQL(&sq, ftsQuery(sq.Text))
+	add("search", q, a)
+	add("like count", `SELECT post_id, count(*) FROM post_likes WHERE post_id IN (?,?) GROUP BY post_id`, []any{1, 2})
+	add("redirect look-up", lookupRedirectSQL, []any{"/?p=12"})
+	return out
+}
+
+// PragmaInt returns the value of an integer pragma on the writer
+// connection of s.
+func PragmaInt(tb testing.TB, s *Store, name string) int {
+	tb.Helper()
+	var v int
+	if err := s.write.QueryRow("PRAGMA " + name).Scan(&v); err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}

@@ -1,0 +1,121 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// migrationFiles holds the schema changes, one file each, named
+// NNNN_what.sql and applied in the order of NNNN.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one schema change: the version it brings the database to
+// and its SQL.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations returns the embedded migrations in version order. Their
+// versions must run 1, 2, 3… without gaps.
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		if !ok || path.Ext(name) != ".sql" {
+			return nil, fmt.Errorf("migration %s: name is not NNNN_what.sql", name)
+		}
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", name, err)
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: name, sql: string(b)})
+	}
+	slices.SortFunc(out, func(a, b migration) int { return a.version - b.version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: version %d, want %d", m.name, m.version, i+1)
+		}
+	}
+	return out, nil
+}
+
+// SchemaVersion is the schema version this package brings a database to:
+// the number of its embedded migrations. The database keeps its version in
+// PRAGMA user_version.
+var SchemaVersion = func() int {
+	ms, err := loadMigrations()
+	if err != nil {
+		panic("sqlitestore: " + err.Error())
+	}
+	return len(ms)
+}()
+
+// migrate brings the database behind db to SchemaVersion in one IMMEDIATE
+// transaction: either every pending migration is applied and user_version
+// set, or nothing changes. A database at a version newer than
+// SchemaVersion is refused with ErrSchemaTooNew.
+func migrate(ctx context.Context, db *sql.DB) (err error) {
+	ms, err := loadMigrations()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			if _, rerr := conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+			}
+		}
+	}()
+	var current int
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("migrate: read user_version: %w", err)
+	}
+	if current > len(ms) {
+		return fmt.Errorf("migrate: database at version %d, this program knows up to %d: %w",
+			current, len(ms), ErrSchemaTooNew)
+	}
+	for _, m := range ms[current:] {
+		if _, err := conn.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migrate: %s: %w", m.name, err)
+		}
+	}
+	if current < len(ms) {
+		// PRAGMA takes no parameters; the version is a number we made.
+		if _, err := conn.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(len(ms))); err != nil {
+			return fmt.Errorf("migrate: set user_version: %w", err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
+}
