@@ -87,7 +87,7 @@ func checkNewComment(c *comments.Comment) error {
 // zero, and ctx's error if ctx is done; nothing is written then.
 func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pgstore: create comment: %w", err)
+		return fmt.Errorf("pgstore: create comment: %w", dbErr(err))
 	}
 	if err := checkNewComment(c); err != nil {
 		return err
@@ -95,7 +95,7 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 	var id int64
 	err := s.writeRow(ctx, s.sql(insertCommentSQL), append(commentArgs(c), s.channel), &id)
 	if err != nil {
-		return fmt.Errorf("pgstore: create comment: %w", err)
+		return fmt.Errorf("pgstore: create comment: %w", dbErr(err))
 	}
 	c.ID = id
 	return nil
@@ -105,14 +105,14 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 // [comments.ErrNotFound].
 func (s *Store) GetComment(ctx context.Context, id int64) (*comments.Comment, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: get comment %d: %w", id, err)
+		return nil, fmt.Errorf("pgstore: get comment %d: %w", id, dbErr(err))
 	}
 	c, err := scanComment(s.pool.QueryRow(ctx, s.sql(`SELECT `+commentColumns+` FROM {S}comments c WHERE c.id = $1`), id))
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("pgstore: get comment %d: %w", id, comments.ErrNotFound)
 	case err != nil:
-		return nil, fmt.Errorf("pgstore: get comment %d: %w", id, err)
+		return nil, fmt.Errorf("pgstore: get comment %d: %w", id, dbErr(err))
 	}
 	return c, nil
 }
@@ -134,7 +134,7 @@ SELECT id FROM c, ` + fmt.Sprintf(commentNotify, "$17") + ` AS n`
 // comment, and ctx's error if ctx is done.
 func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pgstore: update comment: %w", err)
+		return fmt.Errorf("pgstore: update comment: %w", dbErr(err))
 	}
 	if c == nil {
 		return errors.New("pgstore: update comment: nil comment")
@@ -149,7 +149,7 @@ func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
 	case errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("pgstore: update comment %d: %w", c.ID, comments.ErrNotFound)
 	case err != nil:
-		return fmt.Errorf("pgstore: update comment %d: %w", c.ID, err)
+		return fmt.Errorf("pgstore: update comment %d: %w", c.ID, dbErr(err))
 	}
 	return nil
 }
@@ -175,7 +175,7 @@ SELECT id FROM c, ` + fmt.Sprintf(commentNotify, "$2") + ` AS n`
 // ctx is done.
 func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pgstore: delete comment %d: %w", id, err)
+		return fmt.Errorf("pgstore: delete comment %d: %w", id, dbErr(err))
 	}
 	var got int64
 	err := s.writeRow(ctx, s.sql(deleteCommentSQL), []any{id, s.channel}, &got)
@@ -183,7 +183,7 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 	case errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("pgstore: delete comment %d: %w", id, comments.ErrNotFound)
 	case err != nil:
-		return fmt.Errorf("pgstore: delete comment %d: %w", id, err)
+		return fmt.Errorf("pgstore: delete comment %d: %w", id, dbErr(err))
 	}
 	return nil
 }
@@ -193,7 +193,7 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 // starting after q.After.
 func (s *Store) ListComments(ctx context.Context, q comments.CommentQuery) ([]*comments.Comment, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: list comments: %w", err)
+		return nil, fmt.Errorf("pgstore: list comments: %w", dbErr(err))
 	}
 	if !storable(q.Thread) {
 		return nil, nil // no comment can be on such a thread
@@ -225,19 +225,19 @@ func (s *Store) ListComments(ctx context.Context, q comments.CommentQuery) ([]*c
 func (s *Store) queryComments(ctx context.Context, op, query string, vals ...any) ([]*comments.Comment, error) {
 	rows, err := s.pool.Query(ctx, query, vals...)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
+		return nil, fmt.Errorf("pgstore: %s: %w", op, dbErr(err))
 	}
 	defer rows.Close()
 	var out []*comments.Comment
 	for rows.Next() {
 		c, err := scanComment(rows)
 		if err != nil {
-			return nil, fmt.Errorf("pgstore: %s: %w", op, err)
+			return nil, fmt.Errorf("pgstore: %s: %w", op, dbErr(err))
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: %s: %w", op, err)
+		return nil, fmt.Errorf("pgstore: %s: %w", op, dbErr(err))
 	}
 	return out, nil
 }
@@ -247,7 +247,7 @@ func (s *Store) queryComments(ctx context.Context, op, query string, vals ...any
 // it has none.
 func (s *Store) CountApproved(ctx context.Context, threads []string) (map[string]int, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: count approved comments: %w", err)
+		return nil, fmt.Errorf("pgstore: count approved comments: %w", dbErr(err))
 	}
 	counts := make(map[string]int, len(threads))
 	keys := make([]string, 0, len(threads))
@@ -263,7 +263,7 @@ func (s *Store) CountApproved(ctx context.Context, threads []string) (map[string
 	rows, err := s.pool.Query(ctx, s.sql(`SELECT thread, count(*) FROM {S}comments
 		WHERE thread = ANY($1::text[]) AND status = 'approved' GROUP BY thread`), keys)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: count approved comments: %w", err)
+		return nil, fmt.Errorf("pgstore: count approved comments: %w", dbErr(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -272,12 +272,12 @@ func (s *Store) CountApproved(ctx context.Context, threads []string) (map[string
 			n  int64
 		)
 		if err := rows.Scan(&th, &n); err != nil {
-			return nil, fmt.Errorf("pgstore: count approved comments: %w", err)
+			return nil, fmt.Errorf("pgstore: count approved comments: %w", dbErr(err))
 		}
 		counts[th] = int(n)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: count approved comments: %w", err)
+		return nil, fmt.Errorf("pgstore: count approved comments: %w", dbErr(err))
 	}
 	return counts, nil
 }
@@ -287,7 +287,7 @@ func (s *Store) CountApproved(ctx context.Context, threads []string) (map[string
 // email has none.
 func (s *Store) HasApprovedComment(ctx context.Context, email string) (bool, error) {
 	if err := ctx.Err(); err != nil {
-		return false, fmt.Errorf("pgstore: has approved comment: %w", err)
+		return false, fmt.Errorf("pgstore: has approved comment: %w", dbErr(err))
 	}
 	if email == "" || !storable(email) {
 		return false, nil
@@ -296,7 +296,7 @@ func (s *Store) HasApprovedComment(ctx context.Context, email string) (bool, err
 	err := s.pool.QueryRow(ctx, s.sql(`SELECT EXISTS (SELECT 1 FROM {S}comments
 		WHERE lower(author_email) = lower($1) AND status = 'approved')`), email).Scan(&found)
 	if err != nil {
-		return false, fmt.Errorf("pgstore: has approved comment: %w", err)
+		return false, fmt.Errorf("pgstore: has approved comment: %w", dbErr(err))
 	}
 	return found, nil
 }
@@ -321,14 +321,14 @@ LIMIT 1`
 // wrapping [comments.ErrNotFound] if none matches.
 func (s *Store) LatestComment(ctx context.Context, ip, email string) (*comments.Comment, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: latest comment: %w", err)
+		return nil, fmt.Errorf("pgstore: latest comment: %w", dbErr(err))
 	}
 	c, err := scanComment(s.pool.QueryRow(ctx, s.sql(latestCommentSQL), storableOrEmpty(ip), storableOrEmpty(email)))
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("pgstore: latest comment: %w", comments.ErrNotFound)
 	case err != nil:
-		return nil, fmt.Errorf("pgstore: latest comment: %w", err)
+		return nil, fmt.Errorf("pgstore: latest comment: %w", dbErr(err))
 	}
 	return c, nil
 }
@@ -356,7 +356,7 @@ func duplicateCond(a *args, d *comments.Comment) string {
 // is none.
 func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*comments.Comment, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: find duplicate comment: %w", err)
+		return nil, fmt.Errorf("pgstore: find duplicate comment: %w", dbErr(err))
 	}
 	if c == nil {
 		return nil, errors.New("pgstore: find duplicate comment: nil comment")
@@ -374,7 +374,7 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("pgstore: find duplicate comment: %w", comments.ErrNotFound)
 	case err != nil:
-		return nil, fmt.Errorf("pgstore: find duplicate comment: %w", err)
+		return nil, fmt.Errorf("pgstore: find duplicate comment: %w", dbErr(err))
 	}
 	return d, nil
 }

@@ -38,7 +38,7 @@ SELECT post_id FROM l, pg_notify($3, json_build_object('kind', 'like', 'post_id'
 // an error wrapping [blog.ErrNotFound] if there is no such post.
 func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool, error) {
 	if err := ctx.Err(); err != nil {
-		return false, fmt.Errorf("pgstore: add like to post %d: %w", postID, err)
+		return false, fmt.Errorf("pgstore: add like to post %d: %w", postID, dbErr(err))
 	}
 	var got int64
 	err := s.writeRow(ctx, s.sql(addLikeSQL), []any{postID, cleanText(visitor), s.channel}, &got)
@@ -50,14 +50,14 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 	case isForeignKeyViolation(err):
 		return false, fmt.Errorf("pgstore: add like to post %d: %w", postID, blog.ErrNotFound)
 	}
-	return false, fmt.Errorf("pgstore: add like to post %d: %w", postID, err)
+	return false, fmt.Errorf("pgstore: add like to post %d: %w", postID, dbErr(err))
 }
 
 // CountLikes returns the number of likes of each post, in one query;
 // every post asked for is in the map, with 0 if it has none.
 func (s *Store) CountLikes(ctx context.Context, postIDs []int64) (map[int64]int, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: count likes: %w", err)
+		return nil, fmt.Errorf("pgstore: count likes: %w", dbErr(err))
 	}
 	out := make(map[int64]int, len(postIDs))
 	for _, id := range postIDs {
@@ -69,18 +69,18 @@ func (s *Store) CountLikes(ctx context.Context, postIDs []int64) (map[int64]int,
 	rows, err := s.pool.Query(ctx, s.sql(`SELECT post_id, count(*) FROM {S}post_likes
 		WHERE post_id = ANY($1::bigint[]) GROUP BY post_id`), postIDs)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: count likes: %w", err)
+		return nil, fmt.Errorf("pgstore: count likes: %w", dbErr(err))
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, n int64
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, fmt.Errorf("pgstore: count likes: %w", err)
+			return nil, fmt.Errorf("pgstore: count likes: %w", dbErr(err))
 		}
 		out[id] = int(n)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: count likes: %w", err)
+		return nil, fmt.Errorf("pgstore: count likes: %w", dbErr(err))
 	}
 	return out, nil
 }
@@ -91,7 +91,7 @@ func (s *Store) CountLikes(ctx context.Context, postIDs []int64) (map[int64]int,
 // if path is not valid UTF-8 or holds a NUL byte.
 func (s *Store) PutRedirect(ctx context.Context, path string, postID int64) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pgstore: redirect %q to post %d: %w", path, postID, err)
+		return fmt.Errorf("pgstore: redirect %q to post %d: %w", path, postID, dbErr(err))
 	}
 	if !storable(path) {
 		return fmt.Errorf("pgstore: redirect %q to post %d: path is not valid UTF-8 text", path, postID)
@@ -104,7 +104,7 @@ func (s *Store) PutRedirect(ctx context.Context, path string, postID int64) erro
 	case isForeignKeyViolation(err):
 		return fmt.Errorf("pgstore: redirect %q to post %d: %w", path, postID, blog.ErrNotFound)
 	case err != nil:
-		return fmt.Errorf("pgstore: redirect %q to post %d: %w", path, postID, err)
+		return fmt.Errorf("pgstore: redirect %q to post %d: %w", path, postID, dbErr(err))
 	}
 	return nil
 }
@@ -113,7 +113,7 @@ func (s *Store) PutRedirect(ctx context.Context, path string, postID int64) erro
 // wrapping [blog.ErrNotFound]. Paths compare exactly.
 func (s *Store) LookupRedirect(ctx context.Context, path string) (int64, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, fmt.Errorf("pgstore: redirect %q: %w", path, err)
+		return 0, fmt.Errorf("pgstore: redirect %q: %w", path, dbErr(err))
 	}
 	if !storable(path) {
 		return 0, fmt.Errorf("pgstore: redirect %q: %w", path, blog.ErrNotFound)
@@ -124,7 +124,7 @@ func (s *Store) LookupRedirect(ctx context.Context, path string) (int64, error) 
 	case errors.Is(err, pgx.ErrNoRows):
 		return 0, fmt.Errorf("pgstore: redirect %q: %w", path, blog.ErrNotFound)
 	case err != nil:
-		return 0, fmt.Errorf("pgstore: redirect %q: %w", path, err)
+		return 0, fmt.Errorf("pgstore: redirect %q: %w", path, dbErr(err))
 	}
 	return id, nil
 }

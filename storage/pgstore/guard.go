@@ -54,7 +54,7 @@ SELECT max(created_at) FROM (
 // Nothing is written when it returns an error.
 func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, floodSince time.Time) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pgstore: create comment: %w", err)
+		return fmt.Errorf("pgstore: create comment: %w", dbErr(err))
 	}
 	if err := checkNewComment(c); err != nil {
 		return err
@@ -91,7 +91,7 @@ func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, f
 		return tx.QueryRow(ctx, s.sql(insertCommentSQL), append(commentArgs(c), s.channel)...).Scan(&id)
 	})
 	if err != nil {
-		return fmt.Errorf("pgstore: create comment: %w", err)
+		return fmt.Errorf("pgstore: create comment: %w", dbErr(err))
 	}
 	c.ID = id
 	return nil

@@ -100,11 +100,11 @@ func WithChangeBuffer(n int) Option {
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	pcfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: open: %w", err)
+		return nil, fmt.Errorf("pgstore: open: %w", dbErr(err))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: open: %w", err)
+		return nil, fmt.Errorf("pgstore: open: %w", dbErr(err))
 	}
 	s, err := New(ctx, pool, opts...)
 	if err != nil {
@@ -134,7 +134,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 		return nil, fmt.Errorf("pgstore: new: change buffer %d: must be at least 2", cfg.changeBuffer)
 	}
 	if err := validSchema(cfg.schema); err != nil {
-		return nil, fmt.Errorf("pgstore: new: %w", err)
+		return nil, fmt.Errorf("pgstore: new: %w", dbErr(err))
 	}
 	s := &Store{pool: pool, cfg: cfg, channel: channelName(cfg.schema)}
 	if cfg.schema != "" {

@@ -147,7 +147,7 @@ SELECT id FROM p, ` + postNotify + ` AS n`
 // and ctx's error if ctx is done; nothing is written then.
 func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pgstore: create post: %w", err)
+		return fmt.Errorf("pgstore: create post: %w", dbErr(err))
 	}
 	if p == nil {
 		return fmt.Errorf("pgstore: create post: %w", &blog.ValidationError{Field: "post", Reason: "nil post"})
@@ -164,7 +164,7 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 	case isUniqueViolation(err, "posts_slug_key"):
 		return fmt.Errorf("pgstore: create post %q: %w", p.Slug, blog.ErrSlugTaken)
 	case err != nil:
-		return fmt.Errorf("pgstore: create post %q: %w", p.Slug, err)
+		return fmt.Errorf("pgstore: create post %q: %w", p.Slug, dbErr(err))
 	}
 	p.ID, p.Version = id, 1
 	return nil
@@ -206,7 +206,7 @@ SELECT version FROM p, ` + postNotify + ` AS n`
 // ctx's error if ctx is done; nothing is written then.
 func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pgstore: update post: %w", err)
+		return fmt.Errorf("pgstore: update post: %w", dbErr(err))
 	}
 	if p == nil {
 		return fmt.Errorf("pgstore: update post: %w", &blog.ValidationError{Field: "post", Reason: "nil post"})
@@ -236,9 +236,9 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 	case isUniqueViolation(err, "posts_slug_key"):
 		return fmt.Errorf("pgstore: update post %d: slug %q: %w", p.ID, p.Slug, blog.ErrSlugTaken)
 	case errors.Is(err, blog.ErrConflict):
-		return fmt.Errorf("pgstore: update post %d: version %d, stored %d: %w", p.ID, p.Version, stored, err)
+		return fmt.Errorf("pgstore: update post %d: version %d, stored %d: %w", p.ID, p.Version, stored, dbErr(err))
 	}
-	return fmt.Errorf("pgstore: update post %d: %w", p.ID, err)
+	return fmt.Errorf("pgstore: update post %d: %w", p.ID, dbErr(err))
 }
 
 // deletePostSQL removes a post; its terms and previous slugs go with it
@@ -252,7 +252,7 @@ SELECT id FROM p, pg_notify($2, json_build_object('kind', 'post', 'post_id', id)
 // post, and ctx's error if ctx is done.
 func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pgstore: delete post %d: %w", id, err)
+		return fmt.Errorf("pgstore: delete post %d: %w", id, dbErr(err))
 	}
 	var got int64
 	err := s.writeRow(ctx, s.sql(deletePostSQL), []any{id, s.channel}, &got)
@@ -260,7 +260,7 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	case errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("pgstore: delete post %d: %w", id, blog.ErrNotFound)
 	case err != nil:
-		return fmt.Errorf("pgstore: delete post %d: %w", id, err)
+		return fmt.Errorf("pgstore: delete post %d: %w", id, dbErr(err))
 	}
 	return nil
 }
@@ -269,7 +269,7 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 // [blog.ErrNotFound].
 func (s *Store) GetPost(ctx context.Context, id int64) (*blog.Post, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: get post %d: %w", id, err)
+		return nil, fmt.Errorf("pgstore: get post %d: %w", id, dbErr(err))
 	}
 	p, err := scanPost(s.pool.QueryRow(ctx,
 		s.sql(`SELECT `+postColumns+` FROM {S}posts p `+postJoins+` WHERE p.id = $1`), id))
@@ -277,7 +277,7 @@ func (s *Store) GetPost(ctx context.Context, id int64) (*blog.Post, error) {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("pgstore: get post %d: %w", id, blog.ErrNotFound)
 	case err != nil:
-		return nil, fmt.Errorf("pgstore: get post %d: %w", id, err)
+		return nil, fmt.Errorf("pgstore: get post %d: %w", id, dbErr(err))
 	}
 	return p, nil
 }
@@ -303,7 +303,7 @@ WHERE p.id = (
 // [blog.ErrNotFound]. Slugs compare exactly.
 func (s *Store) GetPostBySlug(ctx context.Context, slug string) (*blog.Post, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: get post %q: %w", slug, err)
+		return nil, fmt.Errorf("pgstore: get post %q: %w", slug, dbErr(err))
 	}
 	if !storable(slug) {
 		return nil, fmt.Errorf("pgstore: get post %q: %w", slug, blog.ErrNotFound)
@@ -313,7 +313,7 @@ func (s *Store) GetPostBySlug(ctx context.Context, slug string) (*blog.Post, err
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("pgstore: get post %q: %w", slug, blog.ErrNotFound)
 	case err != nil:
-		return nil, fmt.Errorf("pgstore: get post %q: %w", slug, err)
+		return nil, fmt.Errorf("pgstore: get post %q: %w", slug, dbErr(err))
 	}
 	return p, nil
 }
@@ -372,7 +372,7 @@ func (s *Store) filterPosts(a *args, q *blog.PostQuery, useAfter bool) {
 // index range scan, however deep.
 func (s *Store) ListPosts(ctx context.Context, q blog.PostQuery) ([]*blog.Post, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: list posts: %w", err)
+		return nil, fmt.Errorf("pgstore: list posts: %w", dbErr(err))
 	}
 	var a args
 	s.filterPosts(&a, &q, true)
@@ -381,19 +381,19 @@ func (s *Store) ListPosts(ctx context.Context, q blog.PostQuery) ([]*blog.Post, 
 	) AS p ` + postJoins + ` ORDER BY ` + postOrder)
 	rows, err := s.pool.Query(ctx, query, a.vals...)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: list posts: %w", err)
+		return nil, fmt.Errorf("pgstore: list posts: %w", dbErr(err))
 	}
 	defer rows.Close()
 	var out []*blog.Post
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
-			return nil, fmt.Errorf("pgstore: list posts: %w", err)
+			return nil, fmt.Errorf("pgstore: list posts: %w", dbErr(err))
 		}
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: list posts: %w", err)
+		return nil, fmt.Errorf("pgstore: list posts: %w", dbErr(err))
 	}
 	return out, nil
 }

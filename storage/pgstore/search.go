@@ -42,7 +42,7 @@ const headlineOptions = `StartSel="` + markStart + `", StopSel="` + markStop + `
 // in <mark>…</mark>.
 func (s *Store) SearchPosts(ctx context.Context, q blog.SearchQuery) ([]blog.SearchResult, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: search posts: %w", err)
+		return nil, fmt.Errorf("pgstore: search posts: %w", dbErr(err))
 	}
 	text := limitWords(cleanText(q.Text))
 	if !strings.ContainsFunc(text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
@@ -66,7 +66,7 @@ func (s *Store) SearchPosts(ctx context.Context, q blog.SearchQuery) ([]blog.Sea
 		ORDER BY p.rank DESC, ` + postOrder)
 	rows, err := s.pool.Query(ctx, query, a.vals...)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: search posts: %w", err)
+		return nil, fmt.Errorf("pgstore: search posts: %w", dbErr(err))
 	}
 	defer rows.Close()
 	var out []blog.SearchResult
@@ -74,12 +74,12 @@ func (s *Store) SearchPosts(ctx context.Context, q blog.SearchQuery) ([]blog.Sea
 		var headline string
 		p, err := scanPost(rows, &headline)
 		if err != nil {
-			return nil, fmt.Errorf("pgstore: search posts: %w", err)
+			return nil, fmt.Errorf("pgstore: search posts: %w", dbErr(err))
 		}
 		out = append(out, blog.SearchResult{Post: p, Snippet: snippet(headline)})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: search posts: %w", err)
+		return nil, fmt.Errorf("pgstore: search posts: %w", dbErr(err))
 	}
 	return out, nil
 }
@@ -120,7 +120,7 @@ func snippet(headline string) string {
 // minutes grouped into months in Go.
 func (s *Store) CountPostsByMonth(ctx context.Context, q blog.PostQuery, loc *time.Location) ([]blog.MonthCount, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: count posts by month: %w", err)
+		return nil, fmt.Errorf("pgstore: count posts by month: %w", dbErr(err))
 	}
 	if loc == nil {
 		loc = time.UTC
@@ -130,14 +130,14 @@ func (s *Store) CountPostsByMonth(ctx context.Context, q blog.PostQuery, loc *ti
 		var pgErr *pgconn.PgError
 		if !errors.As(err, &pgErr) || pgErr.Code != "22023" { // 22023: time zone not recognized
 			if err != nil {
-				return nil, fmt.Errorf("pgstore: count posts by month: %w", err)
+				return nil, fmt.Errorf("pgstore: count posts by month: %w", dbErr(err))
 			}
 			return out, nil
 		}
 	}
 	out, err := s.countByMonthInGo(ctx, q, loc)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: count posts by month: %w", err)
+		return nil, fmt.Errorf("pgstore: count posts by month: %w", dbErr(err))
 	}
 	return out, nil
 }

@@ -3,6 +3,8 @@ package pgstore
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/folioblog/folio/blog"
 )
 
 // tsArg is a time as a timestamptz argument: NULL for the zero time.
@@ -105,4 +109,59 @@ func (s *Store) writeRow(ctx context.Context, query string, args []any, dest ...
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, query, args...).Scan(dest...)
 	})
+}
+
+// unavailableError marks an error of the connection to PostgreSQL rather
+// than of the statement: it matches [blog.ErrUnavailable] with errors.Is
+// and unwraps to the driver's error.
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string { return e.err.Error() }
+
+func (e *unavailableError) Unwrap() error { return e.err }
+
+// Is reports whether target is blog.ErrUnavailable.
+func (e *unavailableError) Is(target error) bool { return target == blog.ErrUnavailable }
+
+// Temporary reports true: the same call may succeed later. Layers that
+// cannot import blog (the comments package) recognise an outage by it.
+func (e *unavailableError) Temporary() bool { return true }
+
+// dbErr returns err marked as matching [blog.ErrUnavailable] when it says
+// the database could not be reached or the connection was lost, so that
+// the same call may succeed later (the pool reconnects); any other error,
+// nil included, is returned as it is.
+func dbErr(err error) error {
+	if err == nil || errors.Is(err, blog.ErrUnavailable) || !connLost(err) {
+		return err
+	}
+	return &unavailableError{err: err}
+}
+
+// connLost reports whether err is a failure of the connection rather than
+// of the statement: a server error of SQLSTATE class 08 (connection
+// exception) or 57P01..57P03 (the server shutting down, crashed or
+// starting), a failure to connect, a closed connection, a network error,
+// an unexpected end of the stream, or a timeout. A context the caller
+// cancelled is not one: the caller gave up.
+func connLost(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
+		switch pgErr.Code {
+		case "57P01", "57P02", "57P03": // admin_shutdown, crash_shutdown, cannot_connect_now
+			return true
+		}
+		return strings.HasPrefix(pgErr.Code, "08")
+	}
+	if _, ok := errors.AsType[*pgconn.ConnectError](err); ok {
+		return true
+	}
+	if _, ok := errors.AsType[net.Error](err); ok {
+		return true
+	}
+	return pgconn.SafeToRetry(err) || pgconn.Timeout(err) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
