@@ -130,6 +130,8 @@ type formHandler struct {
 //	ErrDuplicate           409 Conflict
 //	ErrFlood               429 Too Many Requests, with Retry-After in seconds
 //	body too large         413 Content Too Large
+//	a temporary failure    503 Service Unavailable, with Retry-After (a store
+//	                       error whose Temporary method reports true)
 //	unreadable form        400 Bad Request
 //	anything else          500, logged; the visitor sees no detail
 //
@@ -265,6 +267,15 @@ var statusTable = []struct {
 	{is(ErrNotFound), http.StatusNotFound, "This page does not take comments."},
 	{is(errTooLarge), http.StatusRequestEntityTooLarge, "Your comment is too long."},
 	{is(errBadForm), http.StatusBadRequest, "The form could not be read. Please send it again."},
+	{temporary, http.StatusServiceUnavailable, "The site cannot save comments right now. Please send yours again in a moment."},
+}
+
+// temporary reports whether err says the same request may succeed later
+// (a store that lost its database connection says so with a Temporary
+// method).
+func temporary(err error) bool {
+	var t interface{ Temporary() bool }
+	return errors.As(err, &t) && t.Temporary()
 }
 
 func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
@@ -302,6 +313,9 @@ func (h *formHandler) fail(w http.ResponseWriter, r *http.Request, state FormSta
 	if fe, ok := errors.AsType[*FloodError](err); ok {
 		state.RetryAfter = fe.RetryAfter
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(fe.RetryAfter.Seconds()))))
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
 	}
 	if state.Thread != "" && status != http.StatusNotFound {
 		state.Token = h.s.NewToken(strings.TrimSpace(state.Thread))

@@ -242,6 +242,32 @@ func TestFormHandler_internalError(t *testing.T) {
 	assert.Contains(t, logs.String(), "secret_admin", "logged for the host")
 }
 
+// lostStore fails every write as a store does whose database went away.
+type lostStore struct{ *memstore.Store }
+
+type connLost struct{}
+
+func (connLost) Error() string   { return "connection reset by peer" }
+func (connLost) Temporary() bool { return true }
+
+func (lostStore) CreateComment(context.Context, *comments.Comment) error { return connLost{} }
+
+func (f lostStore) CreateCommentGuarded(ctx context.Context, c *comments.Comment, _ time.Time) error {
+	return f.CreateComment(ctx, c)
+}
+
+func TestFormHandler_unavailable(t *testing.T) {
+	t.Parallel()
+	svc, err := comments.NewService(lostStore{memstore.New()}, comments.WithRules(), comments.WithTokenKey(testKey),
+		comments.WithTokenAge(0, time.Hour), comments.WithLogger(quietLogger()))
+	require.NoError(t, err)
+	h := &harness{svc: svc}
+	w := post(t, svc.FormHandler(), h.form("p"))
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code, "a temporary failure asks the visitor to try again")
+	assert.Equal(t, "5", w.Header().Get("Retry-After"))
+	assert.NotContains(t, w.Body.String(), "connection reset", "no detail is shown")
+}
+
 func TestFormHandler_remember(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
