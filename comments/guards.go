@@ -36,7 +36,10 @@ func (s *Service) checkFlood(ctx context.Context, c *Comment) error {
 		return fmt.Errorf("comments: flood check: %w", err)
 	}
 	if since := c.CreatedAt.Sub(last.CreatedAt); since < s.flood {
-		return &FloodError{RetryAfter: s.flood - since}
+		// A comment stamped a moment after this one's clock reading (a
+		// concurrent request) makes since negative: the wait is still at
+		// most the interval.
+		return &FloodError{RetryAfter: min(s.flood-max(since, 0), s.flood)}
 	}
 	return nil
 }
