@@ -413,7 +413,7 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 	if err := s.comments.CreateComment(ctx, c); err != nil {
 		return err
 	}
-	s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -429,7 +429,7 @@ func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, f
 	if err := s.comments.CreateCommentGuarded(ctx, c, floodSince); err != nil {
 		return err
 	}
-	s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -448,9 +448,9 @@ func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
 		return err
 	}
 	if stored, err := s.comments.GetComment(ctx, c.ID); err == nil {
-		s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: stored.Thread})
+		s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: stored.Thread})
 	} else {
-		s.feed.publish(blog.Change{Kind: blog.ChangeFlush})
+		s.feed.Publish(blog.Change{Kind: blog.ChangeFlush})
 	}
 	return nil
 }
@@ -467,9 +467,9 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 		return err
 	}
 	if thread != "" {
-		s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
+		s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	} else {
-		s.feed.publish(blog.Change{Kind: blog.ChangeFlush})
+		s.feed.Publish(blog.Change{Kind: blog.ChangeFlush})
 	}
 	return nil
 }

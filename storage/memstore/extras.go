@@ -53,7 +53,7 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 	}
 	t.mu.Unlock()
 	if !seen {
-		s.feed.publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
 	}
 	return !seen, nil
 }

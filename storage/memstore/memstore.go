@@ -3,6 +3,7 @@ package memstore
 import (
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/storage/internal/changes"
 )
 
 // Store keeps posts and comments in memory. The zero value is not ready;
@@ -11,7 +12,7 @@ type Store struct {
 	posts    postTable    // posts.go
 	comments commentTable // comments.go
 	extras   extraTable   // extras.go: likes and old paths
-	feed     feed         // feed.go: change events
+	feed     changes.Hub  // feed.go: change events
 }
 
 var (

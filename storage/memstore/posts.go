@@ -175,7 +175,7 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 	if err := s.posts.create(ctx, p); err != nil {
 		return err
 	}
-	s.feed.publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
+	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
 	return nil
 }
 
@@ -216,7 +216,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 	if err := s.posts.update(ctx, p); err != nil {
 		return err
 	}
-	s.feed.publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
+	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
 	return nil
 }
 
@@ -257,7 +257,7 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 		return err
 	}
 	s.extras.forgetPost(id)
-	s.feed.publish(blog.Change{Kind: blog.ChangePost, PostID: id})
+	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 

@@ -134,7 +134,7 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 		return fmt.Errorf("sqlitestore: create comment: %w", err)
 	}
 	c.ID = id
-	s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -188,7 +188,7 @@ func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, f
 		return fmt.Errorf("sqlitestore: create comment: %w", err)
 	}
 	c.ID = id
-	s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -232,7 +232,7 @@ func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
 	if err != nil {
 		return fmt.Errorf("sqlitestore: update comment %d: %w", c.ID, err)
 	}
-	s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
+	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	return nil
 }
 
@@ -263,7 +263,7 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("sqlitestore: delete comment %d: %w", id, err)
 	}
-	s.feed.publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
+	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	return nil
 }
 

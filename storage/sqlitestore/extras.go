@@ -61,7 +61,7 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 		return false, fmt.Errorf("sqlitestore: add like to post %d: %w", postID, err)
 	}
 	if added {
-		s.feed.publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
 	}
 	return added, nil
 }

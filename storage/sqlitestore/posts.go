@@ -195,7 +195,7 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 		return fmt.Errorf("sqlitestore: create post %q: %w", p.Slug, err)
 	}
 	p.ID, p.Version = id, 1
-	s.feed.publish(blog.Change{Kind: blog.ChangePost, PostID: id})
+	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 
@@ -242,7 +242,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 		return fmt.Errorf("sqlitestore: update post %d: %w", p.ID, err)
 	}
 	p.Version++
-	s.feed.publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
+	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
 	return nil
 }
 
@@ -279,7 +279,7 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("sqlitestore: delete post %d: %w", id, err)
 	}
-	s.feed.publish(blog.Change{Kind: blog.ChangePost, PostID: id})
+	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/storage/internal/changes"
 )
 
 // Compile-time checks that a Store keeps every contract it claims.
@@ -104,7 +105,7 @@ type Store struct {
 
 	readStmts, writeStmts stmtCache
 
-	feed feed
+	feed changes.Hub
 
 	closeOnce sync.Once
 	closeErr  error
@@ -231,7 +232,6 @@ func newStore(write, read *sql.DB, owned bool) (*Store, error) {
 		s.writeStmts.close()
 		return nil, err
 	}
-	s.feed.init()
 	return s, nil
 }
 
@@ -240,7 +240,7 @@ func newStore(write, read *sql.DB, owned bool) (*Store, error) {
 // must not be used after Close.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		s.feed.close()
+		s.feed.Close()
 		err := errors.Join(s.readStmts.close(), s.writeStmts.close())
 		if s.owned {
 			err = errors.Join(err, s.read.Close(), s.write.Close())
