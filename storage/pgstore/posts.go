@@ -336,7 +336,13 @@ func (s *Store) filterPosts(a *args, q *blog.PostQuery, useAfter bool) {
 		a.where("p.status = ANY(" + a.add(statuses) + "::text[])")
 	}
 	if q.Sticky != nil {
-		a.where("p.sticky = " + a.add(*q.Sticky))
+		// Literals, not parameters: a plan may then use the partial index
+		// of sticky posts.
+		if *q.Sticky {
+			a.where("p.sticky")
+		} else {
+			a.where("NOT p.sticky")
+		}
 	}
 	if !storable(q.Tag) || !storable(q.Category) {
 		a.where("false") // no post can carry such a term

@@ -34,6 +34,10 @@ func Statements() []Statement {
 	deep.After = &blog.Cursor{PublishedAt: now.Add(-1000 * time.Hour), ID: 5000}
 	q, a = listPostsSQL(&deep, 10)
 	add("home listing, deep cursor", q, a)
+	sticky, yes := home, true
+	sticky.Sticky = &yes
+	q, a = listPostsSQL(&sticky, 10)
+	add("sticky posts", q, a)
 	one := blog.PostQuery{Statuses: []blog.Status{blog.StatusDraft}}
 	q, a = listPostsSQL(&one, 10)
 	add("drafts listing", q, a)

@@ -174,6 +174,9 @@ func listPostsSQL(q *blog.PostQuery, limit int) (string, []any) {
 		for _, k := range kinds {
 			for _, st := range statuses {
 				b := branch{index: "posts_by_kind_status"}
+				if q.Sticky != nil && *q.Sticky {
+					b.index = "posts_sticky" // partial: sticky = 1
+				}
 				b.eq.add("p.kind = ?", string(k))
 				b.eq.add("p.status = ?", string(st))
 				branches = append(branches, b)
@@ -201,8 +204,12 @@ func listPostsSQL(q *blog.PostQuery, limit int) (string, []any) {
 	}
 	rest := func(w *where) {
 		addKeyBounds(w, "p.published_at", "p.id", q)
-		if q.Sticky != nil {
-			w.add("p.sticky = ?", *q.Sticky)
+		switch {
+		case q.Sticky == nil:
+		case *q.Sticky:
+			w.add("p.sticky = 1") // a literal, so the partial index applies
+		default:
+			w.add("p.sticky = 0")
 		}
 	}
 	const order = ` ORDER BY p.published_at DESC, p.id DESC LIMIT ?`

@@ -139,7 +139,7 @@ func TestOpen_migratesAnOlderSchema(t *testing.T) {
 	// Take the database back to version 1, as the first release left it.
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	_, err = db.Exec("DROP TABLE post_likes; DROP TABLE redirects; PRAGMA user_version = 1")
+	_, err = db.Exec("DROP INDEX posts_sticky; DROP TABLE post_likes; DROP TABLE redirects; PRAGMA user_version = 1")
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 	require.Equal(t, 1, userVersion(t, path))
