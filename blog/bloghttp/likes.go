@@ -21,16 +21,16 @@ const maxLikeUserAgent = 254
 //
 // # Who is a visitor
 //
-// The key a like is stored under is hex(HMAC-SHA256(secret, "POSTID:" +
-// NETWORK + "|" + USER-AGENT)), where NETWORK is the client's address
-// reduced to its /64 for IPv6 (a household or phone gets a whole /64) or
-// the whole address for IPv4. No cookie takes part: a cookie is the
-// visitor's to drop, and a key made from one would let them like again
-// each time they drop it. A store that only counts rows cannot record a
-// cookie beside the network key without counting the like twice, so the
-// network key alone decides, and a person can add at most one like per
-// network and browser — the bound a cookie-less fallback has anyway.
-// People behind one address with the same browser count once.
+// A visitor is known by the cookie folio_visitor when it carries one this
+// site signed, and otherwise by their network and browser: their address
+// reduced to its /64 for IPv6 (a household or phone gets a whole /64), or
+// the whole address for IPv4, and their user agent. A visitor without the
+// cookie gets one holding the network key (signed, HttpOnly, a year), so
+// the same browser keeps its key when it moves to another network, and
+// dropping the cookie only brings back the same network key: nobody adds
+// more than one like per post from one network and browser. The key a
+// like is stored under is an HMAC of the post and the visitor's key with
+// the site's secret; the store never sees an address.
 func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) {
 	if s.likes == nil {
 		s.notFound(w, r)
@@ -51,7 +51,7 @@ func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.likes.AddLike(ctx, p.ID, s.likeKey(r, p.ID)); err != nil {
+	if _, err := s.likes.AddLike(ctx, p.ID, s.likeKey(p.ID, s.visitor(w, r))); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -59,14 +59,47 @@ func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, s.PostURL(p)+"#likes", http.StatusSeeOther)
 }
 
-// likeKey is the key of r's visitor for a like of post id.
-func (s *Server) likeKey(r *http.Request, id int64) string {
+// VisitorCookie is the name of the cookie that keeps a visitor's key for
+// likes.
+const VisitorCookie = "folio_visitor"
+
+// visitor returns the key of r's visitor: the one their cookie carries if
+// this site signed it, else one made from their network and browser, which
+// it gives them in the cookie.
+func (s *Server) visitor(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(VisitorCookie); err == nil {
+		if key, sig, ok := strings.Cut(c.Value, "."); ok && hmac.Equal([]byte(sig), []byte(s.sign("visitor:"+key))) {
+			return key
+		}
+	}
 	ua := strings.TrimSpace(r.UserAgent())
 	if len(ua) > maxLikeUserAgent {
 		ua = ua[:maxLikeUserAgent]
 	}
+	key := s.sign("network:" + networkOf(s.clientIP(r)) + "|" + ua)
+	http.SetCookie(w, &http.Cookie{
+		Name:     VisitorCookie,
+		Value:    key + "." + s.sign("visitor:"+key),
+		Path:     s.Path("/"),
+		MaxAge:   365 * 24 * 60 * 60,
+		HttpOnly: true,
+		Secure:   r.TLS != nil || s.base.Scheme == "https",
+		SameSite: http.SameSiteLaxMode,
+	})
+	return key
+}
+
+// sign returns the first 128 bits of HMAC-SHA256(secret, text), in hex.
+func (s *Server) sign(text string) string {
 	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte(strconv.FormatInt(id, 10) + ":" + networkOf(s.clientIP(r)) + "|" + ua))
+	m.Write([]byte(text))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// likeKey is the key a like of post id by visitor is stored under.
+func (s *Server) likeKey(id int64, visitor string) string {
+	m := hmac.New(sha256.New, s.secret)
+	m.Write([]byte("like:" + strconv.FormatInt(id, 10) + ":" + visitor))
 	return hex.EncodeToString(m.Sum(nil))
 }
 

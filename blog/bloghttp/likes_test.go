@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp"
 )
 
 func TestLikes(t *testing.T) {
@@ -48,6 +49,30 @@ func TestLikes(t *testing.T) {
 		{"draft", draft.ID, "192.0.2.3:1", "Firefox", nil, http.StatusNotFound, 4},
 		{"missing", 999, "192.0.2.3:1", "Firefox", nil, http.StatusNotFound, 4},
 	}
+	t.Run("the cookie keeps a browser's key across networks", func(t *testing.T) {
+		q := s.post("Travelling", day(1, 4), nil)
+		first := s.do(pageReq{method: http.MethodPost, target: "/likes/" + itoa(q.ID), remote: "198.51.100.7:1", header: http.Header{"User-Agent": {"Phone"}}}).Result()
+		require.Equal(t, http.StatusSeeOther, first.StatusCode)
+		var cookie *http.Cookie
+		for _, c := range first.Cookies() {
+			if c.Name == bloghttp.VisitorCookie {
+				cookie = c
+			}
+		}
+		require.NotNil(t, cookie, "a first like gives the visitor their key")
+		assert.True(t, cookie.HttpOnly)
+		assert.Equal(t, http.SameSiteLaxMode, cookie.SameSite)
+		again := s.do(pageReq{method: http.MethodPost, target: "/likes/" + itoa(q.ID), remote: "203.0.113.9:1", header: http.Header{"User-Agent": {"Phone"}}, cookies: []*http.Cookie{cookie}}).Result()
+		require.Equal(t, http.StatusSeeOther, again.StatusCode)
+		n, err := s.store.CountLikes(t.Context(), []int64{q.ID})
+		require.NoError(t, err)
+		assert.Equal(t, 1, n[q.ID], "the same browser on another network likes once")
+		forged := &http.Cookie{Name: bloghttp.VisitorCookie, Value: "0123456789abcdef0123456789abcdef.00000000000000000000000000000000"}
+		s.do(pageReq{method: http.MethodPost, target: "/likes/" + itoa(q.ID), remote: "198.51.100.7:1", header: http.Header{"User-Agent": {"Phone"}}, cookies: []*http.Cookie{forged}})
+		n, err = s.store.CountLikes(t.Context(), []int64{q.ID})
+		require.NoError(t, err)
+		assert.Equal(t, 1, n[q.ID], "a forged cookie falls back to the network key")
+	})
 	for _, st := range steps {
 		res := like(st.id, st.remote, st.ua, st.header)
 		assert.Equal(t, st.status, res.StatusCode, st.name)
