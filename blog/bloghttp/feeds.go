@@ -55,6 +55,7 @@ func (s *Server) routeFeeds(m *http.ServeMux) {
 	m.HandleFunc("GET /category/{slug}/feed/{$}", s.handleTermFeed(false, formatRSS))
 	m.HandleFunc("GET /category/{slug}/feed/atom/{$}", s.handleTermFeed(false, formatAtom))
 	m.HandleFunc("GET /sitemap.xml", s.handleSitemap)
+	m.HandleFunc("GET /sitemaps/{file}", s.handleSitemapPart)
 	m.HandleFunc("GET /robots.txt", s.handleRobots)
 }
 

@@ -447,3 +447,57 @@ func BenchmarkServer_feeds(b *testing.B) {
 	seed(cached)
 	b.Run("feed cached", func(b *testing.B) { run(b, cached, "/blog/feed/") })
 }
+
+type sitemapIndexDoc struct {
+	XMLName  xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []struct {
+		Loc string `xml:"loc"`
+	} `xml:"sitemap"`
+}
+
+func TestServer_sitemapIndex(t *testing.T) {
+	defer bloghttp.SetSitemapMaxURLs(3)()
+	e := newModSite(t)
+	// 2026-03-10 is "now": two posts this year, two last year, a page.
+	this1 := e.post("This year", 10, nil)
+	this2 := e.post("This year too", 20, nil)
+	last1 := e.post("Last year", 100, nil)
+	last2 := e.post("Last year too", 120, nil)
+	page := e.post("About", 5, func(p *blog.Post) { p.Kind = blog.KindPage })
+	e.post("Draft", 3, func(p *blog.Post) { p.Status = blog.StatusDraft })
+
+	w := e.get("/blog/sitemap.xml")
+	require.Equal(t, http.StatusOK, w.Code)
+	var idx sitemapIndexDoc
+	require.NoError(t, xml.Unmarshal(w.Body.Bytes(), &idx), "a site with more posts than a sitemap holds gets an index:\n%s", w.Body.String())
+	var locs []string
+	for _, s := range idx.Sitemaps {
+		locs = append(locs, s.Loc)
+	}
+	assert.Equal(t, []string{
+		"https://example.com/blog/sitemaps/pages.xml",
+		"https://example.com/blog/sitemaps/2026.xml",
+		"https://example.com/blog/sitemaps/2025.xml",
+	}, locs)
+
+	part := func(path string) []string {
+		t.Helper()
+		w := e.get(path)
+		require.Equal(t, http.StatusOK, w.Code, path)
+		var doc sitemapDoc
+		require.NoError(t, xml.Unmarshal(w.Body.Bytes(), &doc), w.Body.String())
+		var out []string
+		for _, u := range doc.URLs {
+			out = append(out, u.Loc)
+		}
+		return out
+	}
+	url := func(p *blog.Post) string { return e.srv.URL(e.blog.URL(p)) }
+	assert.Equal(t, []string{"https://example.com/blog/", url(page)}, part("/blog/sitemaps/pages.xml"))
+	assert.Equal(t, []string{url(this1), url(this2)}, part("/blog/sitemaps/2026.xml"))
+	assert.Equal(t, []string{url(last1), url(last2)}, part("/blog/sitemaps/2025.xml"))
+	assert.Empty(t, part("/blog/sitemaps/1999.xml"))
+	for _, bad := range []string{"/blog/sitemaps/2026.json", "/blog/sitemaps/26.xml", "/blog/sitemaps/x.xml"} {
+		assert.Equal(t, http.StatusNotFound, e.get(bad).Code, bad)
+	}
+}

@@ -5,15 +5,17 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/folioblog/folio/archive"
 	"github.com/folioblog/folio/blog"
 )
 
 // sitemapMaxURLs is the most URLs one sitemap file may list under the
-// sitemaps.org protocol. A blog with more visible posts and pages lists
-// the home page and the newest of them; Folio writes no sitemap index.
-const sitemapMaxURLs = 50000
+// sitemaps.org protocol. A var so tests can make a small site large.
+var sitemapMaxURLs = 50000
 
 const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -28,21 +30,80 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"sitemapindex"`
+	Xmlns    string       `xml:"xmlns,attr"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
 // w3cTime formats t as the W3C Datetime the sitemap protocol asks for.
 func w3cTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // handleSitemap serves /sitemap.xml: the home page, then every post and
-// page visitors may see now, newest first, with its last change, up to
-// sitemapMaxURLs in all. It reads the store a page at a time.
+// page visitors may see now, newest first, with its last change. A blog
+// with more posts than one sitemap may list (50,000) is served a sitemap
+// index instead, of /sitemaps/pages.xml (the home page and the pages) and
+// /sitemaps/YEAR.xml for each year of the archive.
 func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
-	set := sitemapURLSet{Xmlns: sitemapNS}
-	set.URLs = append(set.URLs, sitemapURL{Loc: s.URL("/")})
-	now := s.blog.Now()
-	q := blog.PostQuery{
+	ix, err := s.blog.Archive(r.Context())
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("bloghttp: sitemap: %w", err))
+		return
+	}
+	if ix.Total() >= sitemapMaxURLs {
+		s.serveSitemapIndex(w, r, ix.Years())
+		return
+	}
+	s.serveSitemap(w, r, s.visiblePosts(), true)
+}
+
+// handleSitemapPart serves one file of the sitemap index: pages.xml, or
+// YEAR.xml with the posts of that year in the site's time zone.
+func (s *Server) handleSitemapPart(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutSuffix(r.PathValue("file"), ".xml")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if name == "pages" {
+		q := s.visiblePosts()
+		q.Kinds = []blog.Kind{blog.KindPage}
+		s.serveSitemap(w, r, q, true)
+		return
+	}
+	year, err := strconv.Atoi(name)
+	if err != nil || len(name) != 4 {
+		s.notFound(w, r)
+		return
+	}
+	q := s.visiblePosts()
+	q.Kinds = []blog.Kind{blog.KindPost}
+	from, before := s.blog.Period(year, 0, 0)
+	q.From = from
+	if before.Before(q.Before) {
+		q.Before = before
+	}
+	s.serveSitemap(w, r, q, false)
+}
+
+// visiblePosts is the query for every post and page visitors see now.
+func (s *Server) visiblePosts() blog.PostQuery {
+	return blog.PostQuery{
 		Statuses: []blog.Status{blog.StatusPublished, blog.StatusScheduled},
-		Before:   now.Add(time.Microsecond),
+		Before:   s.blog.Now().Add(time.Microsecond),
 		Limit:    blog.MaxLimit,
 	}
+}
+
+// serveSitemap serves a urlset of the posts matching q, newest first, up
+// to sitemapMaxURLs in all, led by the home page if home is true. It
+// reads the store a page at a time.
+func (s *Server) serveSitemap(w http.ResponseWriter, r *http.Request, q blog.PostQuery, home bool) {
+	set := sitemapURLSet{Xmlns: sitemapNS}
+	if home {
+		set.URLs = append(set.URLs, sitemapURL{Loc: s.URL("/")})
+	}
+	now := s.blog.Now()
 	var newest time.Time
 	for len(set.URLs) < sitemapMaxURLs {
 		posts, err := s.blog.ListAll(r.Context(), q)
@@ -65,20 +126,34 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 		}
 		q.After = blog.CursorOf(posts[len(posts)-1])
 	}
-	if !newest.IsZero() {
+	if home && !newest.IsZero() {
 		set.URLs[0].LastMod = w3cTime(newest)
 	}
+	s.serveXML(w, r, set, newest)
+}
+
+// serveSitemapIndex serves the index of the sitemap's files.
+func (s *Server) serveSitemapIndex(w http.ResponseWriter, r *http.Request, years []archive.Year) {
+	idx := sitemapIndex{Xmlns: sitemapNS}
+	idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: s.URL("/sitemaps/pages.xml")})
+	for _, y := range years {
+		idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: s.URL(fmt.Sprintf("/sitemaps/%04d.xml", y.Year))})
+	}
+	s.serveXML(w, r, idx, time.Time{})
+}
+
+func (s *Server) serveXML(w http.ResponseWriter, r *http.Request, v any, modified time.Time) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", " ")
-	if err := enc.Encode(set); err != nil {
+	if err := enc.Encode(v); err != nil {
 		s.fail(w, r, fmt.Errorf("bloghttp: sitemap: %w", err))
 		return
 	}
 	buf.WriteByte('\n')
 	depends(w, depLists)
-	serveConditional(w, r, "application/xml; charset=utf-8", buf.Bytes(), newest)
+	serveConditional(w, r, "application/xml; charset=utf-8", buf.Bytes(), modified)
 }
 
 // handleRobots serves /robots.txt: crawlers may read everything but the

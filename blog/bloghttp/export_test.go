@@ -1,0 +1,9 @@
+package bloghttp
+
+// SetSitemapMaxURLs lowers the sitemap's limit for a test and returns the
+// function that restores it.
+func SetSitemapMaxURLs(n int) (restore func()) {
+	old := sitemapMaxURLs
+	sitemapMaxURLs = n
+	return func() { sitemapMaxURLs = old }
+}
