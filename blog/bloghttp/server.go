@@ -311,9 +311,12 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 				}
 			})
 			context.AfterFunc(ctx, remove)
-		} else {
-			// A store shared by several processes: their writes arrive as
-			// events, and the archive index is rebuilt on post changes.
+		}
+		shared, _ := b.Store().(sharedStore)
+		if hasFeed && (!hasHook || shared != nil && shared.SharedChanges()) {
+			// A store several processes write to: their writes arrive as
+			// events (this process's too, a second time), and the archive
+			// index is rebuilt on post changes.
 			s.cache.watch(ctx, feed, func(ch blog.Change) {
 				if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
 					s.blog.InvalidateArchive()
@@ -325,6 +328,14 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 		s.handler = s.cache.wrap(s.mux)
 	}
 	return s, nil
+}
+
+// sharedStore is a store whose change feed reports the writes of other
+// processes too (storage/pgstore), so the Server follows the feed as well
+// as its hooks.
+type sharedStore interface {
+	blog.ChangeFeed
+	SharedChanges() bool
 }
 
 // Close stops the Server's background work: following the store's change

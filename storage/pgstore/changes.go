@@ -66,6 +66,14 @@ func newFeed(s *Store) *feed {
 	}
 }
 
+// OnChange calls fn after each write this Store commits, in the writer's
+// goroutine, before the write returns; see [blog.ChangeHook]. Only this
+// process's writes are reported here; [Store.Changes] reports every
+// instance's, a moment later.
+func (s *Store) OnChange(fn func(blog.Change)) (remove func()) {
+	return s.hooks.OnChange(fn)
+}
+
 // Changes delivers a [blog.Change] for every write committed to the
 // Store's tables, by this Store or by any other sharing the database (and
 // schema), until ctx is done or the Store is closed; then the channel is
@@ -303,3 +311,8 @@ func parseChange(payload string) blog.Change {
 	}
 	return blog.Change{Kind: blog.ChangeFlush}
 }
+
+// SharedChanges reports that [Store.Changes] carries the writes of every
+// process sharing the database, not only this one's: a cache that follows
+// this process's writes through [Store.OnChange] must follow Changes too.
+func (s *Store) SharedChanges() bool { return true }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
 )
 
@@ -98,6 +99,7 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 		return fmt.Errorf("pgstore: create comment: %w", dbErr(err))
 	}
 	c.ID = id
+	s.hooks.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -126,7 +128,7 @@ WITH c AS (
 	WHERE id = $1
 	RETURNING id, thread
 )
-SELECT id FROM c, ` + fmt.Sprintf(commentNotify, "$17") + ` AS n`
+SELECT thread FROM c, ` + fmt.Sprintf(commentNotify, "$17") + ` AS n`
 
 // UpdateComment replaces every field of the comment with ID c.ID by c's
 // except ID, Thread and CreatedAt, which keep their stored values. It
@@ -139,18 +141,19 @@ func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
 	if c == nil {
 		return errors.New("pgstore: update comment: nil comment")
 	}
-	var id int64
+	var thread string
 	err := s.writeRow(ctx, s.sql(updateCommentSQL), []any{
 		c.ID, c.ParentID, string(c.Type), c.Author.Name, c.Author.Email, c.Author.URL,
 		c.Author.UserID, c.Author.Verified, c.Source, string(c.HTML), string(c.Status),
 		string(c.Decision.Status), c.Decision.Rule, c.Decision.Reason, c.IP, c.UserAgent,
-		s.channel}, &id)
+		s.channel}, &thread)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("pgstore: update comment %d: %w", c.ID, comments.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("pgstore: update comment %d: %w", c.ID, dbErr(err))
 	}
+	s.hooks.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	return nil
 }
 
@@ -167,7 +170,7 @@ WITH old AS (
 	DELETE FROM {S}comments d USING old WHERE d.id = old.id
 	RETURNING d.id, d.thread
 )
-SELECT id FROM c, ` + fmt.Sprintf(commentNotify, "$2") + ` AS n`
+SELECT thread FROM c, ` + fmt.Sprintf(commentNotify, "$2") + ` AS n`
 
 // DeleteComment removes the comment with that ID for good and moves its
 // replies up to its parent. It returns an error wrapping
@@ -177,14 +180,15 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("pgstore: delete comment %d: %w", id, dbErr(err))
 	}
-	var got int64
-	err := s.writeRow(ctx, s.sql(deleteCommentSQL), []any{id, s.channel}, &got)
+	var thread string
+	err := s.writeRow(ctx, s.sql(deleteCommentSQL), []any{id, s.channel}, &thread)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("pgstore: delete comment %d: %w", id, comments.ErrNotFound)
 	case err != nil:
 		return fmt.Errorf("pgstore: delete comment %d: %w", id, dbErr(err))
 	}
+	s.hooks.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	return nil
 }
 

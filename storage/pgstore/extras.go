@@ -44,6 +44,7 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 	err := s.writeRow(ctx, s.sql(addLikeSQL), []any{postID, cleanText(visitor), s.channel}, &got)
 	switch {
 	case err == nil:
+		s.hooks.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
 		return true, nil
 	case errors.Is(err, pgx.ErrNoRows):
 		return false, nil // the like was there: so is the post

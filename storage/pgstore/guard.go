@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
 )
 
@@ -94,5 +95,6 @@ func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, f
 		return fmt.Errorf("pgstore: create comment: %w", dbErr(err))
 	}
 	c.ID = id
+	s.hooks.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/storage/internal/changes"
 )
 
 // Compile-time checks of the contracts a Store implements.
@@ -23,6 +24,7 @@ var (
 	_ blog.PostSearcher     = (*Store)(nil)
 	_ blog.MonthCounter     = (*Store)(nil)
 	_ blog.ChangeFeed       = (*Store)(nil)
+	_ blog.ChangeHook       = (*Store)(nil)
 	_ comments.Store        = (*Store)(nil)
 	_ comments.GuardedStore = (*Store)(nil)
 )
@@ -50,6 +52,10 @@ type Store struct {
 	channel string
 
 	feed *feed
+	// hooks are called after this process's own writes commit, before the
+	// write returns ([blog.ChangeHook]); other processes' writes arrive
+	// through the feed.
+	hooks changes.Hub
 
 	closeOnce sync.Once
 }
@@ -181,6 +187,7 @@ func channelName(schema string) string {
 // the Store afterwards returns errors. Close may be called more than once.
 func (s *Store) Close() {
 	s.closeOnce.Do(func() {
+		s.hooks.Close()
 		s.feed.stop()
 		if s.ownPool {
 			s.pool.Close()

@@ -167,6 +167,7 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 		return fmt.Errorf("pgstore: create post %q: %w", p.Slug, dbErr(err))
 	}
 	p.ID, p.Version = id, 1
+	s.hooks.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 
@@ -232,6 +233,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 	switch {
 	case err == nil:
 		p.Version = version
+		s.hooks.Publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
 		return nil
 	case isUniqueViolation(err, "posts_slug_key"):
 		return fmt.Errorf("pgstore: update post %d: slug %q: %w", p.ID, p.Slug, blog.ErrSlugTaken)
@@ -262,6 +264,7 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	case err != nil:
 		return fmt.Errorf("pgstore: delete post %d: %w", id, dbErr(err))
 	}
+	s.hooks.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 
