@@ -170,7 +170,7 @@ type pageCache struct {
 	// channel, or one taken and being applied. A request that sees either
 	// waits for them, so a write made in this process — through HTTP or
 	// straight through the library — shows on the very next request.
-	changes  <-chan blog.Change
+	changes  atomic.Pointer[<-chan blog.Change]
 	applying atomic.Bool
 }
 
@@ -290,10 +290,8 @@ func (c *pageCache) wrap(next http.Handler) http.Handler {
 
 // pending reports whether the watch loop has changes it has not applied.
 func (c *pageCache) pending() bool {
-	c.mu.Lock()
-	ch := c.changes
-	c.mu.Unlock()
-	return ch != nil && (len(ch) > 0 || c.applying.Load())
+	ch := c.changes.Load()
+	return ch != nil && (len(*ch) > 0 || c.applying.Load())
 }
 
 // eligible reports whether r may be answered from the cache.
@@ -965,8 +963,9 @@ func (c *pageCache) watch(ctx context.Context, feed blog.ChangeFeed, onChange fu
 	syncCh := make(chan chan struct{})
 	done := make(chan struct{})
 	c.mu.Lock()
-	c.syncCh, c.done, c.changes = syncCh, done, changes
+	c.syncCh, c.done = syncCh, done
 	c.mu.Unlock()
+	c.changes.Store(&changes)
 	handle := func(ch blog.Change) {
 		c.applying.Store(true)
 		defer c.applying.Store(false)
