@@ -49,7 +49,8 @@ type Submission struct {
 //  7. duplicates: an error wrapping [ErrDuplicate];
 //  8. the flood guard (not for Trusted): a [*FloodError] matching
 //     [ErrFlood];
-//  9. the body is rendered with the [Renderer];
+//  9. the body is rendered with the [Renderer]: HTML too large to store
+//     ([ErrHTMLTooLarge]) is a *ValidationError on [FieldComment];
 //  10. the rules ([Evaluate]; a failing rule holds the comment), then the
 //     [SpamChecker] (a failing one holds the comment); Trusted skips both
 //     and is approved;
@@ -107,6 +108,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Comment, error) 
 
 	html, err := s.renderer.Render(c.Source)
 	if err != nil {
+		if ve := renderedTooLarge(err); ve != nil {
+			return nil, ve
+		}
 		return nil, fmt.Errorf("comments: submit: render: %w", err)
 	}
 	c.HTML = html

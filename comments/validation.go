@@ -1,6 +1,7 @@
 package comments
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -250,4 +251,17 @@ func clipUTF8(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// renderedTooLarge returns the *ValidationError on [FieldComment] that
+// stands for err if err is [ErrHTMLTooLarge], or nil.
+func renderedTooLarge(err error) *ValidationError {
+	if !errors.Is(err, ErrHTMLTooLarge) {
+		return nil
+	}
+	return &ValidationError{Fields: []FieldError{{
+		Field:   FieldComment,
+		Problem: ProblemTooLong,
+		Message: "Your comment is too long once formatted: please shorten it, or use less nesting and markup.",
+	}}}
 }
