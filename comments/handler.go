@@ -369,7 +369,7 @@ func Remembered(r *http.Request) (Author, bool) {
 	}
 	a := Author{Name: v.Get(FieldAuthor), Email: v.Get(FieldEmail), URL: v.Get(FieldURL)}
 	if len(a.Name) > MaxAuthorBytes || len(a.Email) > MaxEmailBytes || len(a.URL) > MaxURLBytes ||
-		!cleanLine(a.Name) || !cleanLine(a.Email) || !cleanLine(a.URL) {
+		!cleanName(a.Name) || !cleanLine(a.Email) || !cleanLine(a.URL) {
 		return Author{}, false
 	}
 	return a, true
