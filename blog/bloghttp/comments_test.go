@@ -1,6 +1,7 @@
 package bloghttp_test
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -292,4 +293,30 @@ func TestComments_hostIdentity(t *testing.T) {
 	delete(form, comments.TokenField)
 	res = s.do(pageReq{method: http.MethodPost, target: "/comments", form: form, cookies: signedIn})
 	assert.Equal(t, http.StatusForbidden, res.Code, "a signed-in reader still needs the form token")
+}
+
+// A comment written in WordPress's HTML is shown with its text and tags;
+// one whose HTML would be far larger than a comment may be is refused
+// with 422 and the form again, and nothing is stored.
+func TestComments_htmlAndOversized(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	p := s.post("Talk", day(1, 2), nil)
+	assert.Contains(t, s.get(s.srv.PostURL(p)).Body.String(), "Markdown or basic HTML", "the form says what is allowed")
+
+	res := s.postComment(t, p, "Html Writer", "<blockquote>Quoted words</blockquote>Nice <b>idea</b>.", nil)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	m := locationIDRE.FindStringSubmatch(res.Header.Get("Location"))
+	require.NotNil(t, m)
+	c, err := s.cs.Get(t.Context(), mustInt(t, m[1]))
+	require.NoError(t, err)
+	assert.Equal(t, template.HTML("<blockquote>Quoted words</blockquote>Nice <b>idea</b>."), c.HTML)
+
+	res = s.postComment(t, p, "Deep Quoter", strings.Repeat(">", comments.MaxCommentBytes), nil)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	w := new(strings.Builder)
+	_, _ = ioCopy(w, res)
+	assert.Contains(t, w.String(), "Please correct the fields marked below.")
+	list, _, err := s.cs.List(t.Context(), comments.CommentQuery{Thread: strconv.FormatInt(p.ID, 10)})
+	require.NoError(t, err)
+	assert.Len(t, list, 1, "the refused comment is not stored")
 }
