@@ -44,18 +44,16 @@ func Slugify(title string) string {
 	return truncateSlug(b.String())
 }
 
-// invisible reports whether r is a bidirectional control or a zero-width
-// character: they change how a URL is displayed without being visible, so
-// they never belong in one.
+// invisible reports whether r is a format character (Unicode category
+// Cf: bidirectional controls, zero-width characters, soft hyphens, tags)
+// or a Hangul filler: they change how a URL is displayed, or look like
+// nothing at all, so they never belong in one.
 func invisible(r rune) bool {
 	switch r {
-	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', // zero-width space, non-joiner, joiner, word joiner, BOM
-		'\u061c', '\u200e', '\u200f', // Arabic letter mark, LRM, RLM
-		'\u202a', '\u202b', '\u202c', '\u202d', '\u202e', // embeddings and overrides
-		'\u2066', '\u2067', '\u2068', '\u2069': // isolates
+	case '\u115f', '\u1160', '\u3164', '\uffa0': // Hangul fillers, letters that show as blank
 		return true
 	}
-	return false
+	return unicode.Is(unicode.Cf, r)
 }
 
 func truncateSlug(s string) string {

@@ -16,10 +16,16 @@
 //
 // Comment text goes one way to HTML: [Render], or a [Renderer] built once
 // with [NewRenderer], turns Markdown into HTML when the comment is written,
-// and the result is stored and served as it is. Raw HTML in the Markdown is
-// dropped; links, emphasis, strikethrough, code, quotes, lists and line
-// breaks are kept, and a bluemonday allowlist sanitises the result last, so
-// no script, style, event attribute or foreign element survives. Only http,
+// and the result is stored and served as it is. The Markdown may hold HTML
+// written with WordPress's comment tags (a, abbr, b, blockquote, cite,
+// code, del, em, i, q, s, strike, strong, p, br, ul, ol, li, pre); any
+// other tag is removed and its text kept. Quotes and lists nest at most
+// [MaxNesting] deep, the rest kept as text at the deepest level, and a
+// bluemonday allowlist sanitises the result last, so no script, style,
+// event attribute or foreign element survives. HTML larger than
+// [MaxHTMLBytes], or than [MaxHTMLRatio] times its text, is refused with
+// [ErrHTMLTooLarge] (a [*ValidationError] from [Service.Submit]), and the
+// cost of rendering grows linearly with the text. Only http,
 // https and mailto links survive, each with rel="nofollow ugc noopener";
 // any other link is shown as its text. Images are off unless [WithImages]
 // is given, and then only http and https sources are kept. Text that is not

@@ -8,7 +8,7 @@ import (
 
 func ExampleRender() {
 	html, err := comments.Render("Nice post! See [my notes](https://notes.example/lake)\n" +
-		"and [this](javascript:alert(1)).<img src=x onerror=alert(2)>")
+		"and <b>this</b><img src=x onerror=alert(2)> [too](javascript:alert(1)).")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -16,7 +16,7 @@ func ExampleRender() {
 	fmt.Println(html)
 	// Output:
 	// <p>Nice post! See <a href="https://notes.example/lake" rel="nofollow ugc noopener">my notes</a><br>
-	// and this.</p>
+	// and <b>this</b>  too.</p>
 }
 
 func ExampleNewRenderer() {

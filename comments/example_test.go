@@ -69,6 +69,8 @@ func ExampleWordPressDefaults() {
 			Author: comments.Author{Name: "Bob", Email: "bob@example.com"},
 			Body:   body,
 			Token:  svc.NewToken("post-7"),
+			// The host recognised Bob's browser by its signed cookie.
+			Vouched: true,
 		})
 		if err != nil {
 			panic(err)

@@ -19,7 +19,12 @@ func FuzzRender(f *testing.F) {
 	for _, tc := range controlCharCases {
 		f.Add(tc.input)
 	}
+	for _, shape := range pathological(4 << 10) {
+		f.Add(shape)
+	}
 	for _, seed := range []string{
+		"<p>Hello</p>",
+		"<blockquote>Quoted</blockquote>Nice idea. <b>bold</b> <q>q</q> <abbr title=\"t\">a</abbr>",
 		"",
 		"plain *text* with [a link](https://a.example/ \"t\") and www.b.example",
 		"- a\n- b\n\n1. c\n\n> q\n\n```\ncode\n```",

@@ -101,8 +101,27 @@ func WithClientIP(fn func(r *http.Request) string) HandlerOption {
 	return func(h *formHandler) { h.clientIP = fn }
 }
 
+// Voucher recognises a returning commenter's browser by a cookie the
+// host signs, for [PreviouslyApproved]. Vouches reports whether the
+// request's cookie names an approved comment this browser wrote under the
+// author's name and email (it sets [Submission.Vouched]); Remember is
+// called once a comment from an anonymous visitor is taken, with whether
+// they asked to be remembered, to set or clear that cookie.
+type Voucher interface {
+	Vouches(r *http.Request, a Author) bool
+	Remember(w http.ResponseWriter, r *http.Request, c *Comment, remember bool)
+}
+
+// WithVoucher sets the [Voucher] that recognises returning commenters.
+// Without one no submission is vouched for, and [PreviouslyApproved]
+// holds every comment.
+func WithVoucher(v Voucher) HandlerOption {
+	return func(h *formHandler) { h.voucher = v }
+}
+
 type formHandler struct {
 	s        *Service
+	voucher  Voucher
 	redirect func(*http.Request, *Comment) string
 	identity func(*http.Request) (Author, bool, bool)
 	exempt   func(*http.Request) bool
@@ -211,6 +230,10 @@ func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if h.voucher != nil && !state.LoggedIn {
+		sub.Vouched = h.voucher.Vouches(r, sub.Author)
+	}
+
 	c, err := h.s.Submit(ctx, sub)
 	if err != nil {
 		h.fail(w, r, state, err)
@@ -218,6 +241,9 @@ func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !state.LoggedIn {
 		setRemember(w, r, state.Remember, c.Author)
+		if h.voucher != nil {
+			h.voucher.Remember(w, r, c, state.Remember)
+		}
 	}
 	target := "/"
 	if h.redirect != nil {
@@ -369,7 +395,7 @@ func Remembered(r *http.Request) (Author, bool) {
 	}
 	a := Author{Name: v.Get(FieldAuthor), Email: v.Get(FieldEmail), URL: v.Get(FieldURL)}
 	if len(a.Name) > MaxAuthorBytes || len(a.Email) > MaxEmailBytes || len(a.URL) > MaxURLBytes ||
-		!cleanLine(a.Name) || !cleanLine(a.Email) || !cleanLine(a.URL) {
+		!cleanName(a.Name) || !cleanLine(a.Email) || !cleanLine(a.URL) {
 		return Author{}, false
 	}
 	return a, true

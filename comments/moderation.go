@@ -74,6 +74,9 @@ func (s *Service) EditBody(ctx context.Context, id int64, body string) (*Comment
 	}
 	html, err := s.renderer.Render(sub.Body)
 	if err != nil {
+		if ve := renderedTooLarge(err); ve != nil {
+			return nil, ve
+		}
 		return nil, fmt.Errorf("comments: edit %d: render: %w", id, err)
 	}
 	c.Source, c.HTML = sub.Body, html

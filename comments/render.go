@@ -27,10 +27,54 @@ import (
 // that is not valid UTF-8. Comment text is never repaired silently.
 var ErrInvalidUTF8 = errors.New("comments: text is not valid UTF-8")
 
+// ErrHTMLTooLarge is returned by [Render] and [Renderer.Render] when the
+// HTML a comment renders to is larger than [MaxHTMLBytes], or larger than
+// [MaxHTMLRatio] times its text and more than [minRatioBytes]. A comment
+// that takes far more room on the page than its text did is refused
+// rather than stored; [Service.Submit] reports it as a [*ValidationError]
+// on [FieldComment] with [ProblemTooLong].
+var ErrHTMLTooLarge = errors.New("comments: rendered HTML is too large")
+
+// Limits on the HTML a comment renders to.
+const (
+	// MaxHTMLBytes is the most bytes of HTML a comment may render to.
+	MaxHTMLBytes = 64 << 10
+	// MaxHTMLRatio is how many times larger than its text a comment's
+	// HTML may be, once the HTML is larger than minRatioBytes.
+	MaxHTMLRatio = 8
+	// MaxNesting is how deep quotes and lists may nest in a comment.
+	// What is written deeper is kept, as text at the deepest level.
+	MaxNesting = 8
+)
+
+// minRatioBytes is the HTML size below which [MaxHTMLRatio] does not
+// apply: a bare address such as a@b.example becomes a link ten times its
+// length, and short comments are harmless whatever their ratio.
+const minRatioBytes = 4 << 10
+
+func checkHTMLSize(source, html int) error {
+	switch {
+	case html > MaxHTMLBytes:
+		return fmt.Errorf("%w: %d bytes, at most %d", ErrHTMLTooLarge, html, MaxHTMLBytes)
+	case html > minRatioBytes && html > MaxHTMLRatio*source:
+		return fmt.Errorf("%w: %d bytes from %d bytes of text, at most %d times the text",
+			ErrHTMLTooLarge, html, source, MaxHTMLRatio)
+	}
+	return nil
+}
+
 // LinkRel is the rel attribute every link in rendered comment HTML carries:
 // search engines give the target no credit, the link is marked as user
 // content, and the target page gets no handle on the comment's window.
 const LinkRel = "nofollow ugc noopener"
+
+// allowedTags are the HTML elements other than links a comment may hold,
+// whether written as Markdown or as HTML: WordPress's comment allowlist,
+// which Markdown's output fits in.
+var allowedTags = []string{
+	"abbr", "b", "blockquote", "cite", "code", "del", "em", "i", "q",
+	"s", "strike", "strong", "p", "br", "ul", "ol", "li", "pre",
+}
 
 // RenderOption configures a [Renderer] built by [NewRenderer].
 type RenderOption func(*renderConfig)
@@ -49,11 +93,17 @@ func WithImages() RenderOption {
 }
 
 // Renderer turns untrusted comment Markdown into HTML that is safe to put in
-// a page as it is. Raw HTML in the Markdown is dropped, and the result is
-// sanitised last by an allowlist: paragraphs, line breaks, emphasis,
-// strikethrough, code, quotes, lists and links (http, https and mailto only,
-// each with rel="nofollow ugc noopener"), and images only when enabled with
-// [WithImages]. No element keeps a style, class, id or event attribute.
+// a page as it is. The Markdown may hold HTML, as WordPress comments do,
+// and the result is sanitised last by WordPress's comment allowlist: a,
+// abbr, b, blockquote, cite, code, del, em, i, q, s, strike, strong, p, br,
+// ul, ol, li and pre. Any other tag is removed and the text in it kept
+// (but for the content of script and style elements). Links keep only
+// http, https and mailto addresses, each with rel="nofollow ugc noopener",
+// and images are kept only when enabled with [WithImages]. No element
+// keeps a style, class, id or event attribute; abbreviations keep a
+// title, ordered lists their start. Quotes and lists nest at most
+// [MaxNesting] deep, and what is written deeper is kept as text at the
+// deepest level.
 //
 // A Renderer is built once and is safe for concurrent use. A nil or zero
 // Renderer renders as [Render] does.
@@ -91,10 +141,14 @@ func Render(markdown string) (template.HTML, error) {
 // one huge comment does not pin its memory for good.
 const maxPooledBuffer = 64 << 10
 
-// Render turns comment Markdown into safe HTML. Empty or whitespace-only
-// text gives empty HTML and no error; text that is not valid UTF-8 gives an
-// error wrapping [ErrInvalidUTF8]. Render does not limit the size of the
-// text: validation does that before a comment is rendered.
+// Render turns comment Markdown into safe HTML. The Markdown may hold
+// HTML written with WordPress's comment tags (see [Renderer]); any other
+// tag is removed and its text kept. Empty or whitespace-only text gives
+// empty HTML and no error; text that is not valid UTF-8 gives an error
+// wrapping [ErrInvalidUTF8]; HTML larger than [MaxHTMLBytes] or than
+// [MaxHTMLRatio] times the text gives an error wrapping [ErrHTMLTooLarge].
+// Render does not limit the size of the text: validation does that before
+// a comment is rendered. Its cost grows linearly with the text's length.
 func (r *Renderer) Render(markdown string) (template.HTML, error) {
 	if r == nil || r.md == nil {
 		return defaultRenderer().Render(markdown)
@@ -113,15 +167,17 @@ func (r *Renderer) Render(markdown string) (template.HTML, error) {
 		}
 	}()
 	buf.Reset()
-	if err := r.md.Convert([]byte(markdown), buf); err != nil {
+	if err := r.md.Convert(boundLinkDestinations([]byte(markdown)), buf); err != nil {
 		return "", fmt.Errorf("comments: render: %w", err)
 	}
-	var out strings.Builder
-	out.Grow(buf.Len())
-	if err := r.policy.SanitizeReaderToWriter(buf, &out); err != nil {
-		return "", fmt.Errorf("comments: render: sanitise: %w", err)
+	out, err := r.sanitize(buf.String())
+	if err != nil {
+		return "", fmt.Errorf("comments: render: %w", err)
 	}
-	return template.HTML(strings.TrimSpace(out.String())), nil
+	if err := checkHTMLSize(len(markdown), len(out)); err != nil {
+		return "", fmt.Errorf("comments: render: %w", err)
+	}
+	return out, nil
 }
 
 func firstInvalidUTF8(s string) int {
@@ -136,10 +192,16 @@ func firstInvalidUTF8(s string) int {
 }
 
 // newCommentMarkdown builds the Markdown converter: CommonMark with
-// strikethrough, bare URLs made into links, hard line breaks, and raw HTML
-// omitted (goldmark's default).
+// strikethrough, bare URLs made into links, hard line breaks, and quotes
+// and lists nested at most [MaxNesting] deep. Raw HTML is written out as
+// it is, for the sanitiser to judge: it is never trusted here.
 func newCommentMarkdown(cfg renderConfig) goldmark.Markdown {
 	return goldmark.New(
+		goldmark.WithParser(parser.NewParser(
+			parser.WithBlockParsers(boundedBlockParsers()...),
+			parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+			parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		)),
 		goldmark.WithExtensions(
 			extension.Strikethrough,
 			extension.NewLinkify(
@@ -149,15 +211,102 @@ func newCommentMarkdown(cfg renderConfig) goldmark.Markdown {
 		goldmark.WithParserOptions(
 			parser.WithASTTransformers(util.Prioritized(linkGuard{images: cfg.images}, 100)),
 		),
-		goldmark.WithRendererOptions(html.WithHardWraps()),
+		goldmark.WithRendererOptions(html.WithHardWraps(), html.WithUnsafe()),
 	)
+}
+
+// boundedBlockParsers returns goldmark's block parsers with the quote and
+// list parsers refusing to open deeper than [MaxNesting]: the marker is
+// then read as the text of the deepest block. Parsing deep nesting costs
+// goldmark time in the square of the depth, so bounding it here keeps the
+// cost of a comment linear in its length.
+func boundedBlockParsers() []util.PrioritizedValue {
+	ps := parser.DefaultBlockParsers()
+	quote, list := parser.NewBlockquoteParser(), parser.NewListParser()
+	for i, p := range ps {
+		if bp := p.Value.(parser.BlockParser); bp == quote || bp == list {
+			ps[i].Value = depthBound{bp}
+		}
+	}
+	return ps
+}
+
+// depthBound is a block parser that opens nothing below [MaxNesting]
+// quotes and lists.
+type depthBound struct{ parser.BlockParser }
+
+func (d depthBound) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	depth := 0
+	for n := parent; n != nil; n = n.Parent() {
+		if k := n.Kind(); k == ast.KindBlockquote || k == ast.KindList {
+			depth++
+		}
+	}
+	if depth >= MaxNesting {
+		return nil, parser.NoChildren
+	}
+	return d.BlockParser.Open(parent, reader, pc)
+}
+
+// maxLinkScan is how far past "](" goldmark may look for the end of a
+// link destination (a space, or the ">" of "<…>").
+const maxLinkScan = 4 << 10
+
+// boundLinkDestinations escapes the "(" of each "](" whose destination
+// goldmark would look for over more than maxLinkScan bytes. goldmark scans
+// to the end of the destination at every "](", so text repeating "[a]("
+// without a space costs time in the square of its length; no real link
+// is that long. The escaped "(" is shown as it was typed.
+func boundLinkDestinations(src []byte) []byte {
+	var out []byte
+	last := 0
+	space, gt := -1, -1 // next whitespace and next '>' at or after a position
+	for i := 0; i+1 < len(src); i++ {
+		if src[i] != ']' || src[i+1] != '(' {
+			continue
+		}
+		start := i + 2
+		if space < start {
+			space = nextIndex(src, start, func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' })
+		}
+		end := space
+		if start < len(src) && src[start] == '<' {
+			if gt < start {
+				gt = nextIndex(src, start, func(c byte) bool { return c == '>' || c == '\n' })
+			}
+			end = gt
+		}
+		if end-start <= maxLinkScan {
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(src)+len(src)/8)
+		}
+		out = append(out, src[last:i+1]...)
+		out = append(out, '\\')
+		last = i + 1
+	}
+	if out == nil {
+		return src
+	}
+	return append(out, src[last:]...)
+}
+
+func nextIndex(b []byte, from int, match func(byte) bool) int {
+	for i := from; i < len(b); i++ {
+		if match(b[i]) {
+			return i
+		}
+	}
+	return len(b)
 }
 
 // newCommentPolicy builds the last line of defence, bluemonday's allowlist:
 // anything not listed is removed, whatever produced it.
 func newCommentPolicy(cfg renderConfig) *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
-	p.AllowElements("p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li")
+	p.AllowElements(allowedTags...)
+	p.AllowAttrs("title").OnElements("abbr")
 	p.AllowAttrs("start").Matching(regexp.MustCompile(`^[0-9]{1,9}$`)).OnElements("ol")
 
 	p.AllowAttrs("href").OnElements("a")

@@ -2,9 +2,13 @@ package comments_test
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -91,4 +95,29 @@ func BenchmarkRender(b *testing.B) {
 			_ = render(benchComment)
 		}
 	})
+}
+
+// BenchmarkRender_Pathological renders, with the default renderer, texts
+// of the largest size a comment may have whose shapes once cost time in
+// the square of their length, beside an ordinary comment of the same size
+// (benchComment repeated): the ratio of each to "ordinary" is what
+// BENCHMARKS.md records. A text refused as too large still costs its
+// rendering.
+func BenchmarkRender_Pathological(b *testing.B) {
+	size := comments.MaxCommentBytes - 16
+	shapes := pathological(size)
+	shapes["ordinary"] = strings.Repeat(benchComment, size/len(benchComment))
+	names := slices.Sorted(maps.Keys(shapes))
+	for _, name := range names {
+		in := shapes[name]
+		b.Run(strings.ReplaceAll(name, " ", "_"), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(in)))
+			for b.Loop() {
+				if _, err := comments.Render(in); err != nil && !errors.Is(err, comments.ErrHTMLTooLarge) {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

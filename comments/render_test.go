@@ -178,7 +178,11 @@ func parseBody(s string) ([]*html.Node, error) {
 }
 
 var (
-	allowedElements = []string{"a", "em", "strong", "code", "pre", "blockquote", "del", "ul", "ol", "li", "p", "br"}
+	// WordPress's comment allowlist.
+	allowedElements = []string{
+		"a", "abbr", "b", "blockquote", "cite", "code", "del", "em", "i", "q",
+		"s", "strike", "strong", "p", "br", "ul", "ol", "li", "pre",
+	}
 	// Never allowed, named so that a failure says why.
 	forbiddenElements = []string{
 		"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math",
@@ -186,9 +190,10 @@ var (
 		"title", "xmp", "plaintext", "video", "audio", "source", "body", "html", "head",
 	}
 	allowedAttrs = map[string][]string{
-		"a":   {"href", "rel", "title"},
-		"ol":  {"start"},
-		"img": {"src", "alt", "title"},
+		"a":    {"href", "rel", "title"},
+		"abbr": {"title"},
+		"ol":   {"start"},
+		"img":  {"src", "alt", "title"},
 	}
 )
 
@@ -441,7 +446,7 @@ func TestRender_Links(t *testing.T) {
 		{"bad autolink becomes text", "<javascript:alert(1)>", `<p>javascript:alert(1)</p>`},
 		{"ftp is not linkified", "ftp://a.example/f", `<p>ftp://a.example/f</p>`},
 		{"heading becomes paragraph", "# Title\ntext", "<p>Title</p>\n<p>text</p>"},
-		{"raw html dropped", "a <b>b</b> <script>c</script>", `<p>a b c</p>`},
+		{"raw html kept or stripped", "a <b>b</b> <span>c</span><script>d</script>", `<p>a <b>b</b>  c </p>`},
 		{"hard wrap", "one\ntwo", "<p>one<br>\ntwo</p>"},
 		{"strikethrough", "~~gone~~", "<p><del>gone</del></p>"},
 		{"image without opt-in", "![a cat](https://a.example/cat.png)", "<p>a cat</p>"},

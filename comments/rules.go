@@ -29,6 +29,11 @@ func (f RuleFunc) Check(ctx context.Context, c *Comment, env RuleEnv) (Verdict, 
 type RuleEnv struct {
 	Store Store     // read only
 	Now   time.Time // the time of the check, UTC
+
+	// Vouched reports that the host recognised the author's browser as
+	// the one that wrote an approved comment under this name and email
+	// ([Submission.Vouched]); [PreviouslyApproved] trusts only then.
+	Vouched bool
 }
 
 // Verdict is a rule's answer. The zero Verdict, [Pass], has no opinion:
@@ -262,22 +267,31 @@ func wordRule(name string, status Status, verb string, words []string) Rule {
 	})
 }
 
-// PreviouslyApproved returns a rule that approves a comment whose author's
-// email already has an approved comment and holds any other ("held: first
-// comment from this author"), as WordPress's "Comment author must have a
-// previously approved comment". A comment without email, a pingback or a
-// trackback is held.
+// PreviouslyApproved returns a rule that approves a returning commenter,
+// as WordPress's "Comment author must have a previously approved
+// comment" does, but with proof: an approved comment must carry the same
+// name and email (the email compared case-insensitively, as WordPress
+// matches them), and the host must vouch that this browser wrote it
+// ([RuleEnv.Vouched], set from a cookie the host signed). A name and
+// email are easy to guess from a blog's comments; the signed cookie is
+// not. A known name and email without the cookie are held ("held: known
+// author, not recognised on this browser"), as is anyone else ("held:
+// first comment from this author"). A comment without email, a pingback
+// or a trackback is held.
 func PreviouslyApproved() Rule {
 	return RuleFunc(func(ctx context.Context, c *Comment, env RuleEnv) (Verdict, error) {
 		if c.Author.Email == "" || (c.Type != "" && c.Type != TypeComment) {
 			return Decide(StatusPending, RulePreviouslyApproved, "held: no email to recognise the author by"), nil
 		}
-		ok, err := env.Store.HasApprovedComment(ctx, c.Author.Email)
+		ok, err := env.Store.HasApprovedComment(ctx, c.Author.Name, c.Author.Email)
 		if err != nil {
 			return Pass, fmt.Errorf("previously approved: %w", err)
 		}
-		if ok {
+		switch {
+		case ok && env.Vouched:
 			return Decide(StatusApproved, RulePreviouslyApproved, "approved: author has an approved comment"), nil
+		case ok:
+			return Decide(StatusPending, RulePreviouslyApproved, "held: known author, not recognised on this browser"), nil
 		}
 		return Decide(StatusPending, RulePreviouslyApproved, "held: first comment from this author"), nil
 	})
@@ -296,7 +310,8 @@ type DryRunResult struct {
 // or the Service's own rules if rules is nil, and reports for each what
 // they decide, writing nothing. A comment a moderator decided on or a
 // trusted author wrote is reported like any other; acting on the result
-// is the host's choice. Since the stored comment itself counts, an
+// is the host's choice. No browser is there to recognise, so each author
+// counts as vouched for; since the stored comment itself counts, an
 // approved comment passes [PreviouslyApproved]. Rule errors are returned.
 func (s *Service) DryRun(ctx context.Context, rules []Rule, q CommentQuery) ([]DryRunResult, error) {
 	if rules == nil {
@@ -306,7 +321,7 @@ func (s *Service) DryRun(ctx context.Context, rules []Rule, q CommentQuery) ([]D
 	if err != nil {
 		return nil, fmt.Errorf("comments: dry run: %w", err)
 	}
-	env := RuleEnv{Store: s.store, Now: s.timeNow()}
+	env := RuleEnv{Store: s.store, Now: s.timeNow(), Vouched: true}
 	out := make([]DryRunResult, 0, len(list))
 	for _, c := range list {
 		d, err := Evaluate(ctx, rules, c.Clone(), env)

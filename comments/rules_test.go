@@ -140,10 +140,14 @@ func TestWordPressDefaults(t *testing.T) {
 
 	_, err := h.svc.Approve(ctx, first.ID)
 	require.NoError(t, err)
-	known := h.submit(t, h.sub("post-2", "Ann", "Ann@Example.com", "Back again."))
+	back := h.sub("post-2", "Ann", "Ann@Example.com", "Back again.")
+	back.Vouched = true
+	known := h.submit(t, back)
 	assert.Equal(t, comments.Decision{Status: comments.StatusApproved, Rule: comments.RulePreviouslyApproved, Reason: "approved: author has an approved comment"}, known.Decision)
 
-	links := h.submit(t, h.sub("post-2", "Ann", "ann@example.com", "[one](https://a.example) [two](https://b.example)"))
+	withLinks := h.sub("post-2", "Ann", "ann@example.com", "[one](https://a.example) [two](https://b.example)")
+	withLinks.Vouched = true
+	links := h.submit(t, withLinks)
 	assert.Equal(t, comments.Decision{Status: comments.StatusPending, Rule: comments.RuleLinks, Reason: "held: 2 links, limit 2"}, links.Decision)
 }
 
@@ -200,5 +204,42 @@ func TestService_DryRun(t *testing.T) {
 	require.NoError(t, err)
 	for _, r := range own {
 		assert.False(t, r.Changed, "the Service's own rules agree with themselves")
+	}
+}
+
+// A returning commenter is trusted only when an approved comment has the
+// same name and email and the host vouches for the browser: an email
+// alone, or a name and email without the host's cookie, is held.
+func TestPreviouslyApproved_NameEmailAndVouch(t *testing.T) {
+	t.Parallel()
+	const first = "held: first comment from this author"
+	const unknownBrowser = "held: known author, not recognised on this browser"
+	tests := []struct {
+		name, author, email string
+		vouched             bool
+		want                comments.Status
+		reason              string
+	}{
+		{"same name and email, vouched", "Ann Author", "ann@example.com", true, comments.StatusApproved, "approved: author has an approved comment"},
+		{"email in another case, vouched", "Ann Author", "ANN@example.COM", true, comments.StatusApproved, "approved: author has an approved comment"},
+		{"name with spaces around, vouched", "  Ann Author ", "ann@example.com", true, comments.StatusApproved, "approved: author has an approved comment"},
+		{"same name and email, not vouched", "Ann Author", "ann@example.com", false, comments.StatusPending, unknownBrowser},
+		{"guessed email under another name, vouched", "Mallory", "ann@example.com", true, comments.StatusPending, first},
+		{"guessed email under another name", "Mallory", "ann@example.com", false, comments.StatusPending, first},
+		{"same name, another email, vouched", "Ann Author", "ann@example.org", true, comments.StatusPending, first},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t) // WordPressDefaults
+			c := h.submit(t, h.sub("p", "Ann Author", "ann@example.com", "First."))
+			_, err := h.svc.Approve(context.Background(), c.ID)
+			require.NoError(t, err)
+
+			s := h.sub("p", tt.author, tt.email, "Again.")
+			s.Vouched = tt.vouched
+			got := h.submit(t, s)
+			assert.Equal(t, comments.Decision{Status: tt.want, Rule: comments.RulePreviouslyApproved, Reason: tt.reason}, got.Decision)
+		})
 	}
 }

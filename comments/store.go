@@ -42,9 +42,10 @@ type Store interface {
 	CountApproved(ctx context.Context, threads []string) (map[string]int, error)
 
 	// HasApprovedComment reports whether any approved comment was written
-	// with this email (compared case-insensitively). An empty email has
-	// none.
-	HasApprovedComment(ctx context.Context, email string) (bool, error)
+	// with this name and this email, as WordPress matches a returning
+	// commenter: the email compared case-insensitively, the name exactly
+	// once spaces around it are trimmed. An empty email has none.
+	HasApprovedComment(ctx context.Context, name, email string) (bool, error)
 
 	// LatestComment returns the most recent comment (any status) sent
 	// from ip or, if email is not empty, with that email (compared

@@ -22,6 +22,13 @@ type Submission struct {
 	Token    string // the form token ([TokenField])
 	Honeypot string // the trap field ([HoneypotField]); people leave it empty
 
+	// Vouched reports that the host recognised the visitor's browser, by
+	// a cookie it signed, as the one that wrote an approved comment under
+	// the same name and email; only the host may set it. Without it
+	// [PreviouslyApproved] holds the comment. A host sets it with
+	// [WithVoucher].
+	Vouched bool
+
 	// Trusted marks the host's moderator or an author it trusts: the
 	// submission skips the token check, the flood guard, the rules and the
 	// spam checker, and is approved at once. It is still validated and
@@ -49,7 +56,8 @@ type Submission struct {
 //  7. duplicates: an error wrapping [ErrDuplicate];
 //  8. the flood guard (not for Trusted): a [*FloodError] matching
 //     [ErrFlood];
-//  9. the body is rendered with the [Renderer];
+//  9. the body is rendered with the [Renderer]: HTML too large to store
+//     ([ErrHTMLTooLarge]) is a *ValidationError on [FieldComment];
 //  10. the rules ([Evaluate]; a failing rule holds the comment), then the
 //     [SpamChecker] (a failing one holds the comment); Trusted skips both
 //     and is approved;
@@ -107,6 +115,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Comment, error) 
 
 	html, err := s.renderer.Render(c.Source)
 	if err != nil {
+		if ve := renderedTooLarge(err); ve != nil {
+			return nil, ve
+		}
 		return nil, fmt.Errorf("comments: submit: render: %w", err)
 	}
 	c.HTML = html
@@ -117,7 +128,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Comment, error) 
 	case honeypot:
 		c.Decision = Decision{Status: StatusSpam, Rule: RuleHoneypot, Reason: "spam: the hidden honeypot field was filled"}
 	default:
-		d, err := s.moderate(ctx, c)
+		d, err := s.moderate(ctx, c, sub.Vouched)
 		if err != nil {
 			return nil, err
 		}
@@ -164,8 +175,8 @@ func (s *Service) create(ctx context.Context, c *Comment, flood bool) error {
 
 // moderate runs the rules then the spam checker on c. Only a cancelled
 // context fails it; other failures hold the comment.
-func (s *Service) moderate(ctx context.Context, c *Comment) (Decision, error) {
-	d, err := Evaluate(ctx, s.rules, c.Clone(), RuleEnv{Store: s.store, Now: c.CreatedAt})
+func (s *Service) moderate(ctx context.Context, c *Comment, vouched bool) (Decision, error) {
+	d, err := Evaluate(ctx, s.rules, c.Clone(), RuleEnv{Store: s.store, Now: c.CreatedAt, Vouched: vouched})
 	if err != nil {
 		if ctx.Err() != nil {
 			return Decision{}, fmt.Errorf("comments: submit: %w", ctx.Err())

@@ -1,6 +1,7 @@
 package comments
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -94,7 +95,7 @@ func (e *ValidationError) orNil() error {
 // so the same comment typed twice is stored the same.
 func normalize(sub *Submission) {
 	sub.Thread = strings.TrimSpace(sub.Thread)
-	sub.Author.Name = strings.TrimSpace(sub.Author.Name)
+	sub.Author.Name = strings.TrimSpace(stripFormat(sub.Author.Name))
 	sub.Author.Email = strings.TrimSpace(sub.Author.Email)
 	sub.Author.URL = strings.TrimSpace(sub.Author.URL)
 	sub.Author.UserID = strings.TrimSpace(sub.Author.UserID)
@@ -128,7 +129,7 @@ func validate(sub *Submission) (Author, error) {
 		ve.add(FieldAuthor, ProblemRequired, "Please enter your name.")
 	case len(a.Name) > MaxAuthorBytes:
 		ve.add(FieldAuthor, ProblemTooLong, fmt.Sprintf("Your name is too long (at most %d bytes).", MaxAuthorBytes))
-	case !cleanLine(a.Name):
+	case !cleanName(a.Name):
 		ve.add(FieldAuthor, ProblemCharacters, "Your name holds characters that are not allowed.")
 	}
 
@@ -180,17 +181,51 @@ func checkBody(body string) (Problem, string) {
 	return "", ""
 }
 
-// cleanLine reports whether s is valid UTF-8 without control characters.
+// cleanLine reports whether s is valid UTF-8 without control or format
+// characters (Unicode's Cc and Cf: a right-to-left override in an email
+// address would reorder what a moderator reads after it).
 func cleanLine(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) || r == utf8.RuneError {
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Cf, r) {
 			return false
 		}
 	}
 	return true
+}
+
+// cleanName is cleanLine allowing the zero-width joiner and non-joiner,
+// which names in Persian and Indic scripts, and emoji, need; they cannot
+// reorder text. [stripFormat] has removed every other format character.
+func cleanName(s string) bool {
+	return cleanLine(strings.Map(func(r rune) rune {
+		if r == zwnj || r == zwj {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+const zwnj, zwj = '\u200c', '\u200d'
+
+// stripFormat removes from a name the format characters (Unicode's Cf:
+// bidirectional overrides, embeddings and isolates, zero-width spaces,
+// soft hyphens, tags) but the joiners, and the Hangul fillers, which are
+// letters shown as blank. None of them is visible, so no text the
+// commenter can see is lost; left in, they let a name run right to left
+// over what follows it, or pass for another name.
+func stripFormat(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == zwnj || r == zwj:
+			return r
+		case unicode.Is(unicode.Cf, r), r == '\u115f', r == '\u1160', r == '\u3164', r == '\uffa0':
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // cleanText is cleanLine allowing line feeds and tabs.
@@ -250,4 +285,17 @@ func clipUTF8(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// renderedTooLarge returns the *ValidationError on [FieldComment] that
+// stands for err if err is [ErrHTMLTooLarge], or nil.
+func renderedTooLarge(err error) *ValidationError {
+	if !errors.Is(err, ErrHTMLTooLarge) {
+		return nil
+	}
+	return &ValidationError{Fields: []FieldError{{
+		Field:   FieldComment,
+		Problem: ProblemTooLong,
+		Message: "Your comment is too long once formatted: please shorten it, or use less nesting and markup.",
+	}}}
 }

@@ -3,6 +3,7 @@ package comments_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -55,6 +56,10 @@ func TestService_Submit_validation(t *testing.T) {
 		{"email with hyphen-edged label", func(s *comments.Submission) { s.Author.Email = "ann@-example.com" }, comments.FieldEmail, comments.ProblemInvalid},
 		{"email with two addresses", func(s *comments.Submission) { s.Author.Email = "ann@example.com, bob@example.com" }, comments.FieldEmail, comments.ProblemInvalid},
 		{"email with control character", func(s *comments.Submission) { s.Author.Email = "ann@exa\x01mple.com" }, comments.FieldEmail, comments.ProblemCharacters},
+		{"email with right-to-left override", func(s *comments.Submission) { s.Author.Email = "ann@example.com\u202e" }, comments.FieldEmail, comments.ProblemCharacters},
+		{"email with zero-width space", func(s *comments.Submission) { s.Author.Email = "an\u200bn@example.com" }, comments.FieldEmail, comments.ProblemCharacters},
+		{"url with isolate", func(s *comments.Submission) { s.Author.URL = "https://example.com/\u2066x" }, comments.FieldURL, comments.ProblemCharacters},
+		{"name of format characters only", func(s *comments.Submission) { s.Author.Name = "\u202e\u200b\u3164" }, comments.FieldAuthor, comments.ProblemRequired},
 		{"email with subdomain and plus", func(s *comments.Submission) { s.Author.Email = "ann+blog@mail.example.co.uk" }, "", ""},
 
 		{"url at 200 bytes", func(s *comments.Submission) { s.Author.URL = site(200) }, "", ""},
@@ -138,4 +143,27 @@ func TestService_Submit_normalisesInput(t *testing.T) {
 	assert.Equal(t, "line one\nline two", c.Source)
 	assert.LessOrEqual(t, len(c.UserAgent), comments.MaxUserAgent)
 	assert.Equal(t, strings.Repeat("é", comments.MaxUserAgent/2), c.UserAgent, "cut at a character boundary")
+}
+
+// Format characters (Unicode Cf) and Hangul fillers are invisible, and
+// let a name reorder or hide what follows it: they are removed from
+// names, but for the joiners that scripts and emoji need.
+func TestService_Submit_stripsFormatCharactersFromNames(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, in, want string }{
+		{"right-to-left override", "Ann\u202e moc.elpmaxe@bob", "Ann moc.elpmaxe@bob"},
+		{"embeddings and marks", "\u202aAnn\u202c\u200f", "Ann"},
+		{"isolates", "\u2066Ann\u2067\u2068\u2069", "Ann"},
+		{"zero-width space and BOM", "A\u200bn\ufeffn", "Ann"},
+		{"soft hyphen and tag", "An\u00adn\U000e0041", "Ann"},
+		{"hangul fillers", "\u3164Ann\u115f\u1160\uffa0", "Ann"},
+		{"joiners kept", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \U0001f468\u200d\U0001f469", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \U0001f468\u200d\U0001f469"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			c := h.submit(t, h.sub("p", tt.in, fmt.Sprintf("a%d@example.com", i), "hi"))
+			assert.Equal(t, tt.want, c.Author.Name)
+		})
+	}
 }

@@ -84,7 +84,9 @@ func TestServer_adminList(t *testing.T) {
 	assert.Less(t, strings.Index(body, commentElement(held)), strings.Index(body, commentElement(older)), "newest first")
 	assert.NotContains(t, body, `<script>alert("x")</script>`)
 	assert.Contains(t, body, html.EscapeString(`<script>alert("x")</script> Mallory`))
-	assert.Contains(t, body, commenterEmail, "the moderator sees the email")
+	assert.Contains(t, body, `<b class="fn"><bdi>`+html.EscapeString(`<script>alert("x")</script> Mallory`)+`</bdi></b>`,
+		"names are isolated, so no direction they carry runs past them")
+	assert.Contains(t, body, "&lt;<bdi>"+commenterEmail+"</bdi>&gt;", "the moderator sees the email")
 	assert.Contains(t, body, "192.0.2.7")
 	assert.Contains(t, body, `<span class="comment-decision-rule">links</span>: <span class="comment-decision-reason">held: 3 links, limit 2</span>`)
 	assert.Contains(t, body, `href="/blog`+e.blog.URL(p)+`">The post</a>`)

@@ -56,6 +56,7 @@ func (s *Server) newCommentForm() http.Handler {
 		}),
 		comments.WithFormRenderer(s.renderCommentForm),
 		comments.WithClientIP(s.clientIP),
+		comments.WithVoucher(commenterVoucher{s}),
 	)
 	return s.crossOriginCheck(h)
 }

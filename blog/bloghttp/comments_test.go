@@ -1,6 +1,8 @@
 package bloghttp_test
 
 import (
+	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -36,11 +38,12 @@ func commentForm(p *blog.Post, token, name, body string, edit func(v map[string]
 
 var locationIDRE = regexp.MustCompile(`#comment-(\d+)$`)
 
-// post sends a comment form and returns the response.
-func (f *pageSite) postComment(t testing.TB, p *blog.Post, name, body string, edit func(v map[string][]string)) *http.Response {
+// post sends a comment form, with the cookies given, and returns the
+// response.
+func (f *pageSite) postComment(t testing.TB, p *blog.Post, name, body string, edit func(v map[string][]string), cookies ...*http.Cookie) *http.Response {
 	t.Helper()
 	page := f.get(f.srv.PostURL(p)).Body.String()
-	w := f.do(pageReq{method: http.MethodPost, target: "/comments", form: commentForm(p, formToken(t, page), name, body, edit)})
+	w := f.do(pageReq{method: http.MethodPost, target: "/comments", form: commentForm(p, formToken(t, page), name, body, edit), cookies: cookies})
 	return w.Result()
 }
 
@@ -89,16 +92,13 @@ func TestComments_endToEnd(t *testing.T) {
 			assert.Equal(t, "bypass", w.Header().Get("X-Folio-Cache"), "the page varies with the query")
 		}
 	})
-	t.Run("once approved, the next comment goes straight to the page", func(t *testing.T) {
+	t.Run("once approved, the same name and email without the site's cookie are held", func(t *testing.T) {
 		_, err := s.cs.Approve(t.Context(), c.ID)
 		require.NoError(t, err)
 		res := s.postComment(t, p, "New Visitor", "Second comment", nil)
 		require.Equal(t, http.StatusSeeOther, res.StatusCode)
 		loc := res.Header.Get("Location")
-		m := locationIDRE.FindStringSubmatch(loc)
-		require.NotNil(t, m, loc)
-		assert.Equal(t, "/2013/01/02/talk/#comment-"+m[1], loc)
-		assert.Contains(t, s.get("/2013/01/02/talk/").Body.String(), `<li id="comment-`+m[1]+`"`)
+		assert.Contains(t, loc, "?unapproved=", "held: anyone may type a name and email")
 	})
 	t.Run("honeypot looks the same as pending", func(t *testing.T) {
 		res := s.postComment(t, p, "Spam Bot", "Buy things", func(v map[string][]string) {
@@ -293,3 +293,130 @@ func TestComments_hostIdentity(t *testing.T) {
 	res = s.do(pageReq{method: http.MethodPost, target: "/comments", form: form, cookies: signedIn})
 	assert.Equal(t, http.StatusForbidden, res.Code, "a signed-in reader still needs the form token")
 }
+
+// A comment written in WordPress's HTML is shown with its text and tags;
+// one whose HTML would be far larger than a comment may be is refused
+// with 422 and the form again, and nothing is stored.
+func TestComments_htmlAndOversized(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	p := s.post("Talk", day(1, 2), nil)
+	assert.Contains(t, s.get(s.srv.PostURL(p)).Body.String(), "Markdown or basic HTML", "the form says what is allowed")
+
+	res := s.postComment(t, p, "Html Writer", "<blockquote>Quoted words</blockquote>Nice <b>idea</b>.", nil)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	m := locationIDRE.FindStringSubmatch(res.Header.Get("Location"))
+	require.NotNil(t, m)
+	c, err := s.cs.Get(t.Context(), mustInt(t, m[1]))
+	require.NoError(t, err)
+	assert.Equal(t, template.HTML("<blockquote>Quoted words</blockquote>Nice <b>idea</b>."), c.HTML)
+
+	res = s.postComment(t, p, "Deep Quoter", strings.Repeat(">", comments.MaxCommentBytes), nil)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	w := new(strings.Builder)
+	_, _ = ioCopy(w, res)
+	assert.Contains(t, w.String(), "Please correct the fields marked below.")
+	list, _, err := s.cs.List(t.Context(), comments.CommentQuery{Thread: strconv.FormatInt(p.ID, 10)})
+	require.NoError(t, err)
+	assert.Len(t, list, 1, "the refused comment is not stored")
+}
+
+// A returning commenter goes straight to the page only when the site's
+// signed cookie names an approved comment their browser wrote under the
+// same name and email; a guessed name and email, a forged cookie or one
+// earned under another name are held.
+func TestComments_returningCommenter(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	p := s.post("Talk", day(1, 2), nil)
+	remember := func(v map[string][]string) { v[comments.RememberField] = []string{"yes"} }
+	held := func(t *testing.T, res *http.Response) bool {
+		t.Helper()
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+		return strings.Contains(res.Header.Get("Location"), "?unapproved=")
+	}
+	commenterCookie := func(t *testing.T, res *http.Response) *http.Cookie {
+		t.Helper()
+		for _, c := range res.Cookies() {
+			if c.Name == bloghttp.CommenterCookie {
+				return c
+			}
+		}
+		t.Fatalf("no %s cookie set", bloghttp.CommenterCookie)
+		return nil
+	}
+
+	idOf := func(t *testing.T, res *http.Response) int64 {
+		t.Helper()
+		m := locationIDRE.FindStringSubmatch(res.Header.Get("Location"))
+		require.NotNil(t, m)
+		return mustInt(t, m[1])
+	}
+
+	res := s.postComment(t, p, "Rosa Reader", "First visit", remember)
+	require.True(t, held(t, res), "a first comment is held")
+	first := idOf(t, res)
+	rosa := commenterCookie(t, res)
+	assert.True(t, rosa.HttpOnly)
+	assert.Equal(t, http.SameSiteLaxMode, rosa.SameSite)
+	assert.NotContains(t, rosa.Value, "rosa", "the cookie holds no name or email")
+
+	res = s.postComment(t, p, "Rosa Reader", "Before approval", remember, rosa)
+	assert.True(t, held(t, res), "the cookie vouches for nothing before its comment is approved")
+	rosa2 := commenterCookie(t, res)
+
+	malloryFirst := idOf(t, s.postComment(t, p, "Mallory", "Mine", remember))
+	_, err := s.cs.Approve(t.Context(), first)
+	require.NoError(t, err)
+	_, err = s.cs.Approve(t.Context(), malloryFirst)
+	require.NoError(t, err)
+	malloryRes := s.postComment(t, p, "Mallory", "Mine again", remember)
+	mallory := commenterCookie(t, malloryRes)
+
+	tests := []struct {
+		name, author, email string
+		cookie              *http.Cookie
+		held                bool
+	}{
+		{"the cookie of an approved comment", "Rosa Reader", "rosa.reader@example.net", rosa, false},
+		{"email in another case", "Rosa Reader", "Rosa.Reader@Example.NET", rosa, false},
+		{"the cookie of a comment still held", "Rosa Reader", "rosa.reader@example.net", rosa2, true},
+		{"no cookie", "Rosa Reader", "rosa.reader@example.net", nil, true},
+		{"a forged signature", "Rosa Reader", "rosa.reader@example.net",
+			&http.Cookie{Name: bloghttp.CommenterCookie, Value: strings.Split(rosa.Value, ".")[0] + ".00000000000000000000000000000000"}, true},
+		{"another approved commenter's cookie", "Rosa Reader", "rosa.reader@example.net", mallory, true},
+		{"the right cookie under another name", "Rosa R.", "rosa.reader@example.net", rosa, true},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var cookies []*http.Cookie
+			if tt.cookie != nil {
+				cookies = append(cookies, tt.cookie)
+			}
+			res := s.postComment(t, p, tt.author, fmt.Sprintf("Comment %d", i), func(v map[string][]string) {
+				v["email"] = []string{tt.email}
+			}, cookies...)
+			assert.Equal(t, tt.held, held(t, res))
+		})
+	}
+}
+
+// The colour of an initials avatar is keyed by the site's secret, so it
+// tells nothing of the email to anyone without the secret.
+func TestAvatar_colourKeyedBySecret(t *testing.T) {
+	classes := func(secret string) []string {
+		s := newPageSite(t, pageSiteConfig{opts: []bloghttp.Option{bloghttp.WithSecret([]byte(secret))}})
+		p := s.post("Talk", day(1, 2), nil)
+		for i := range 16 {
+			s.comment(p, 0, fmt.Sprintf("Person %d", i), "Hi", comments.StatusApproved)
+		}
+		body := s.get(s.srv.PostURL(p)).Body.String()
+		return avatarClassRE.FindAllString(body, -1)
+	}
+	a := classes(strings.Repeat("a", 32))
+	b := classes(strings.Repeat("b", 32))
+	require.Len(t, a, 16)
+	require.Len(t, b, 16)
+	assert.NotEqual(t, a, b, "the same emails get other colours under another secret")
+	assert.Equal(t, a, classes(strings.Repeat("a", 32)), "and the same colours under the same secret")
+}
+
+var avatarClassRE = regexp.MustCompile(`avatar avatar-\d`)

@@ -108,7 +108,7 @@ func TestPost_page(t *testing.T) {
 		w := s.get("/2013/01/02/congress-opens/?replytocom=" + itoa(c2.ID))
 		require.Equal(t, http.StatusOK, w.Code)
 		assert.Contains(t, w.Body.String(), `name="comment_parent" id="comment_parent" value="`+itoa(c2.ID)+`"`)
-		assert.Contains(t, w.Body.String(), "Reply to Cy")
+		assert.Contains(t, w.Body.String(), "Reply to <bdi>Cy</bdi>")
 		w = s.get("/2013/01/02/congress-opens/?replytocom=" + itoa(held.ID))
 		assert.Contains(t, w.Body.String(), `name="comment_parent" id="comment_parent" value="0"`, "no reply to a held comment")
 	})
@@ -284,8 +284,8 @@ func TestPost_commentAuthorLinks(t *testing.T) {
 	bad.Author.URL = "javascript:alert(1)"
 	require.NoError(t, s.store.UpdateComment(t.Context(), bad))
 	body := s.get(s.srv.PostURL(p)).Body.String()
-	assert.Contains(t, body, `<a href="https://example.org/me" rel="external nofollow ugc noopener" class="url">Linked</a>`)
+	assert.Contains(t, body, `<a href="https://example.org/me" rel="external nofollow ugc noopener" class="url"><bdi>Linked</bdi></a>`)
 	assert.NotContains(t, body, "javascript:")
-	assert.Contains(t, body, `<b class="fn">&lt;b&gt;Evil&lt;/b&gt;</b>`)
+	assert.Contains(t, body, `<b class="fn"><bdi>&lt;b&gt;Evil&lt;/b&gt;</bdi></b>`)
 	assert.False(t, strings.Contains(body, "<b>Evil</b>"))
 }

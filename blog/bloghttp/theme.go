@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"html/template"
 	"io/fs"
 	"mime"
@@ -337,8 +336,8 @@ func (s *Server) funcs() template.FuncMap {
 }
 
 // avatar returns the avatar of an author: a Gravatar image with
-// WithGravatar, else their initials on a colour chosen by a hash of the
-// email (or the name without one).
+// WithGravatar, else their initials on a colour chosen by an HMAC, keyed
+// with the site's secret, of the email (or the name without one).
 func (s *Server) avatar(name, email string) avatar {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if s.gravatar && email != "" {
@@ -349,9 +348,7 @@ func (s *Server) avatar(name, email string) avatar {
 	if key == "" {
 		key = strings.ToLower(strings.TrimSpace(name))
 	}
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return avatar{Initials: initials(name), Class: "avatar-" + strconv.Itoa(int(h.Sum32()%avatarColours))}
+	return avatar{Initials: initials(name), Class: "avatar-" + strconv.Itoa(s.avatarColour(key, avatarColours))}
 }
 
 // initials returns up to two upper-case initials of name, "?" for none.

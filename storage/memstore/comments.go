@@ -323,7 +323,7 @@ func (t *commentTable) CountApproved(ctx context.Context, threads []string) (map
 }
 
 // HasApprovedComment does the work of [Store.HasApprovedComment].
-func (t *commentTable) HasApprovedComment(ctx context.Context, email string) (bool, error) {
+func (t *commentTable) HasApprovedComment(ctx context.Context, name, email string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("memstore: has approved comment: %w", err)
 	}
@@ -333,7 +333,8 @@ func (t *commentTable) HasApprovedComment(ctx context.Context, email string) (bo
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	for _, c := range t.byID {
-		if c.Status == comments.StatusApproved && strings.EqualFold(c.Author.Email, email) {
+		if c.Status == comments.StatusApproved && strings.EqualFold(c.Author.Email, email) &&
+			strings.Trim(c.Author.Name, " ") == strings.Trim(name, " ") {
 			return true, nil
 		}
 	}
@@ -489,9 +490,10 @@ func (s *Store) CountApproved(ctx context.Context, threads []string) (map[string
 }
 
 // HasApprovedComment reports whether an approved comment carries this
+// name (trimmed of spaces) and this
 // email, compared case-insensitively. An empty email has none.
-func (s *Store) HasApprovedComment(ctx context.Context, email string) (bool, error) {
-	return s.comments.HasApprovedComment(ctx, email)
+func (s *Store) HasApprovedComment(ctx context.Context, name, email string) (bool, error) {
+	return s.comments.HasApprovedComment(ctx, name, email)
 }
 
 // LatestComment returns a copy of the most recent comment, by (CreatedAt,

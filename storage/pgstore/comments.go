@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -287,18 +288,19 @@ func (s *Store) CountApproved(ctx context.Context, threads []string) (map[string
 }
 
 // HasApprovedComment reports whether an approved comment carries this
-// email, compared case-insensitively (with PostgreSQL's lower()). An empty
-// email has none.
-func (s *Store) HasApprovedComment(ctx context.Context, email string) (bool, error) {
+// name, trimmed of spaces, and this email, compared case-insensitively
+// (with PostgreSQL's lower()). An empty email has none.
+func (s *Store) HasApprovedComment(ctx context.Context, name, email string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("pgstore: has approved comment: %w", dbErr(err))
 	}
-	if email == "" || !storable(email) {
+	name = strings.Trim(name, " ")
+	if email == "" || !storable(email) || !storable(name) {
 		return false, nil
 	}
 	var found bool
 	err := s.pool.QueryRow(ctx, s.sql(`SELECT EXISTS (SELECT 1 FROM {S}comments
-		WHERE lower(author_email) = lower($1) AND status = 'approved')`), email).Scan(&found)
+		WHERE lower(author_email) = lower($1) AND status = 'approved' AND btrim(author_name, ' ') = $2)`), email, name).Scan(&found)
 	if err != nil {
 		return false, fmt.Errorf("pgstore: has approved comment: %w", dbErr(err))
 	}

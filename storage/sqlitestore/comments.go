@@ -379,9 +379,9 @@ func (s *Store) CountApproved(ctx context.Context, threads []string) (map[string
 }
 
 // HasApprovedComment reports whether an approved comment carries this
-// email, compared case-insensitively (by strings.ToLower). An empty email
-// has none.
-func (s *Store) HasApprovedComment(ctx context.Context, email string) (bool, error) {
+// name, trimmed of spaces, and this email, compared case-insensitively (by
+// strings.ToLower). An empty email has none.
+func (s *Store) HasApprovedComment(ctx context.Context, name, email string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("sqlitestore: has approved comment: %w", err)
 	}
@@ -390,7 +390,8 @@ func (s *Store) HasApprovedComment(ctx context.Context, email string) (bool, err
 	}
 	var one int
 	err := s.reader().QueryRowContext(ctx, `SELECT 1 FROM comments c INDEXED BY comments_by_email_status
-		WHERE c.email_lower = ? AND c.status = ? LIMIT 1`, lowerEmail(email), string(comments.StatusApproved)).Scan(&one)
+		WHERE c.email_lower = ? AND c.status = ? AND trim(c.author_name, ' ') = ? LIMIT 1`,
+		lowerEmail(email), string(comments.StatusApproved), strings.Trim(name, " ")).Scan(&one)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil

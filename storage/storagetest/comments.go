@@ -745,39 +745,46 @@ func commentCountApproved(t *testing.T, newStore func(t *testing.T) comments.Sto
 
 func commentHasApprovedComment(t *testing.T, newStore func(t *testing.T) comments.Store) {
 	s := newStore(t)
-	add := func(email string, st comments.Status) *comments.Comment {
+	add := func(name, email string, st comments.Status) *comments.Comment {
 		c := newComment("t", commentAt(0))
-		c.Author.Email, c.Status = email, st
+		c.Author.Name, c.Author.Email, c.Status = name, email, st
 		return mustCreateComment(t, s, c)
 	}
-	add("Ann@Example.com", comments.StatusApproved)
-	pat := add("pat@example.com", comments.StatusPending)
-	add("sam@example.com", comments.StatusSpam)
-	add("tom@example.com", comments.StatusTrash)
-	add("", comments.StatusApproved)
+	add("Ann", "Ann@Example.com", comments.StatusApproved)
+	pat := add("Pat", "pat@example.com", comments.StatusPending)
+	add("Sam", "sam@example.com", comments.StatusSpam)
+	add("Tom", "tom@example.com", comments.StatusTrash)
+	add("Nan", "", comments.StatusApproved)
+	add(" Joan ", "joan@example.com", comments.StatusApproved)
 
 	for _, tc := range []struct {
-		email string
-		want  bool
-		rule  string
+		name, email string
+		want        bool
+		rule        string
 	}{
-		{"Ann@Example.com", true, "HasApprovedComment is true for an email with an approved comment"},
-		{"ann@example.com", true, "HasApprovedComment compares emails case-insensitively"},
-		{"ANN@EXAMPLE.COM", true, "HasApprovedComment compares emails case-insensitively"},
-		{"pat@example.com", false, "HasApprovedComment is false for an email with only a pending comment"},
-		{"sam@example.com", false, "HasApprovedComment is false for an email with only a spam comment"},
-		{"tom@example.com", false, "HasApprovedComment is false for an email with only a trashed comment"},
-		{"nobody@example.com", false, "HasApprovedComment is false for an email without comments"},
-		{"", false, "HasApprovedComment is false for an empty email, even when approved comments have none"},
+		{"Ann", "Ann@Example.com", true, "HasApprovedComment is true for a name and email with an approved comment"},
+		{"Ann", "ann@example.com", true, "HasApprovedComment compares emails case-insensitively"},
+		{"Ann", "ANN@EXAMPLE.COM", true, "HasApprovedComment compares emails case-insensitively"},
+		{" Ann  ", "ann@example.com", true, "HasApprovedComment compares names trimmed of spaces"},
+		{"Joan", "joan@example.com", true, "HasApprovedComment compares names trimmed of spaces"},
+		{"Mallory", "ann@example.com", false, "HasApprovedComment is false for the email of an approved comment under another name"},
+		{"", "ann@example.com", false, "HasApprovedComment is false for the email of an approved comment without its name"},
+		{"ann", "ann@example.com", false, "HasApprovedComment compares names exactly"},
+		{"Ann", "ann@example.org", false, "HasApprovedComment is false for the name of an approved comment with another email"},
+		{"Pat", "pat@example.com", false, "HasApprovedComment is false for an email with only a pending comment"},
+		{"Sam", "sam@example.com", false, "HasApprovedComment is false for an email with only a spam comment"},
+		{"Tom", "tom@example.com", false, "HasApprovedComment is false for an email with only a trashed comment"},
+		{"Nobody", "nobody@example.com", false, "HasApprovedComment is false for an email without comments"},
+		{"Nan", "", false, "HasApprovedComment is false for an empty email, even when approved comments have none"},
 	} {
-		got, err := s.HasApprovedComment(t.Context(), tc.email)
+		got, err := s.HasApprovedComment(t.Context(), tc.name, tc.email)
 		require.NoError(t, err, "rule: HasApprovedComment succeeds")
-		assert.Equal(t, tc.want, got, "rule: %s (%q)", tc.rule, tc.email)
+		assert.Equal(t, tc.want, got, "rule: %s (%q, %q)", tc.rule, tc.name, tc.email)
 	}
 
 	pat.Status = comments.StatusApproved
 	require.NoError(t, s.UpdateComment(t.Context(), pat))
-	got, err := s.HasApprovedComment(t.Context(), "Pat@example.com")
+	got, err := s.HasApprovedComment(t.Context(), "Pat", "Pat@example.com")
 	require.NoError(t, err)
 	assert.True(t, got, "rule: HasApprovedComment sees the status UpdateComment stored")
 }
@@ -943,7 +950,7 @@ func commentCancelledContext(t *testing.T, newStore func(t *testing.T) comments.
 			return err
 		}},
 		{"HasApprovedComment", func(s comments.Store, c *comments.Comment) error {
-			_, err := s.HasApprovedComment(cancelled, c.Author.Email)
+			_, err := s.HasApprovedComment(cancelled, c.Author.Name, c.Author.Email)
 			return err
 		}},
 		{"LatestComment", func(s comments.Store, c *comments.Comment) error {
@@ -1064,7 +1071,7 @@ func commentConcurrentReadWrite(t *testing.T, newStore func(t *testing.T) commen
 		return err
 	})
 	run(func(i int) error {
-		_, err := s.HasApprovedComment(ctx, "ann@example.com")
+		_, err := s.HasApprovedComment(ctx, "Ann", "ann@example.com")
 		return err
 	})
 	run(func(i int) error {
