@@ -42,37 +42,52 @@ func TestHostileParameters(t *testing.T) {
 		method string
 		target func(v string) string
 		header http.Header
+		form   func(v string) url.Values
 	}{
-		{"cpage", http.MethodGet, func(v string) string { return post + "?cpage=" + v }, nil},
-		{"cpage with replytocom", http.MethodGet, func(v string) string { return post + "?replytocom=1&cpage=" + v }, nil},
-		{"replytocom", http.MethodGet, func(v string) string { return post + "?replytocom=" + v }, nil},
-		{"unapproved", http.MethodGet, func(v string) string { return post + "?unapproved=" + v + "&moderation-hash=" + v }, nil},
-		{"p", http.MethodGet, func(v string) string { return "/?p=" + v }, nil},
-		{"page_id", http.MethodGet, func(v string) string { return "/?page_id=" + v }, nil},
-		{"cat", http.MethodGet, func(v string) string { return "/?cat=" + v }, nil},
-		{"m", http.MethodGet, func(v string) string { return "/?m=" + v }, nil},
-		{"archive", http.MethodGet, func(v string) string { return "/?archive=" + v }, nil},
-		{"s", http.MethodGet, func(v string) string { return "/?s=" + v }, nil},
-		{"home after", http.MethodGet, func(v string) string { return "/?after=" + v }, nil},
-		{"month after", http.MethodGet, func(v string) string { return "/2013/01/?after=" + v }, nil},
-		{"tag after", http.MethodGet, func(v string) string { return "/tag/x/?after=" + v }, nil},
-		{"feed type", http.MethodGet, func(v string) string { return "/feed/?type=" + v }, nil},
-		{"year", http.MethodGet, func(v string) string { return "/" + v + "/" }, nil},
-		{"month", http.MethodGet, func(v string) string { return "/2013/" + v + "/" }, nil},
-		{"day", http.MethodGet, func(v string) string { return "/2013/01/" + v + "/" }, nil},
-		{"sitemap year", http.MethodGet, func(v string) string { return "/sitemaps/" + v + ".xml" }, nil},
-		{"comment permalink", http.MethodGet, func(v string) string { return "/comments/" + v }, nil},
-		{"like", http.MethodPost, func(v string) string { return "/likes/" + v }, nil},
-		{"admin after", http.MethodGet, func(v string) string { return "/admin/comments?after=" + v }, mod},
-		{"admin status", http.MethodGet, func(v string) string { return "/admin/comments?status=" + v }, mod},
-		{"admin edit form", http.MethodGet, func(v string) string { return "/admin/comments/" + v + "/edit" }, mod},
-		{"admin approve", http.MethodPost, func(v string) string { return "/admin/comments/" + v + "/approve" }, mod},
+		{"cpage", http.MethodGet, func(v string) string { return post + "?cpage=" + v }, nil, nil},
+		{"cpage with replytocom", http.MethodGet, func(v string) string { return post + "?replytocom=1&cpage=" + v }, nil, nil},
+		{"replytocom", http.MethodGet, func(v string) string { return post + "?replytocom=" + v }, nil, nil},
+		{"unapproved", http.MethodGet, func(v string) string { return post + "?unapproved=" + v + "&moderation-hash=" + v }, nil, nil},
+		{"p", http.MethodGet, func(v string) string { return "/?p=" + v }, nil, nil},
+		{"page_id", http.MethodGet, func(v string) string { return "/?page_id=" + v }, nil, nil},
+		{"cat", http.MethodGet, func(v string) string { return "/?cat=" + v }, nil, nil},
+		{"m", http.MethodGet, func(v string) string { return "/?m=" + v }, nil, nil},
+		{"archive", http.MethodGet, func(v string) string { return "/?archive=" + v }, nil, nil},
+		{"s", http.MethodGet, func(v string) string { return "/?s=" + v }, nil, nil},
+		{"home after", http.MethodGet, func(v string) string { return "/?after=" + v }, nil, nil},
+		{"month after", http.MethodGet, func(v string) string { return "/2013/01/?after=" + v }, nil, nil},
+		{"tag after", http.MethodGet, func(v string) string { return "/tag/x/?after=" + v }, nil, nil},
+		{"feed type", http.MethodGet, func(v string) string { return "/feed/?type=" + v }, nil, nil},
+		{"year", http.MethodGet, func(v string) string { return "/" + v + "/" }, nil, nil},
+		{"month", http.MethodGet, func(v string) string { return "/2013/" + v + "/" }, nil, nil},
+		{"day", http.MethodGet, func(v string) string { return "/2013/01/" + v + "/" }, nil, nil},
+		{"sitemap year", http.MethodGet, func(v string) string { return "/sitemaps/" + v + ".xml" }, nil, nil},
+		{"comment permalink", http.MethodGet, func(v string) string { return "/comments/" + v }, nil, nil},
+		{"like", http.MethodPost, func(v string) string { return "/likes/" + v }, nil, nil},
+		{"admin after", http.MethodGet, func(v string) string { return "/admin/comments?after=" + v }, mod, nil},
+		{"admin status", http.MethodGet, func(v string) string { return "/admin/comments?status=" + v }, mod, nil},
+		{"admin edit form", http.MethodGet, func(v string) string { return "/admin/comments/" + v + "/edit" }, mod, nil},
+		{"admin approve", http.MethodPost, func(v string) string { return "/admin/comments/" + v + "/approve" }, mod, nil},
+		{"admin bulk ids", http.MethodPost, func(string) string { return "/admin/comments/bulk" }, mod,
+			func(v string) url.Values { return url.Values{"action": {"approve"}, "ids[]": {v}} }},
+		{"comment post ID", http.MethodPost, func(string) string { return "/comments" }, mod,
+			func(v string) url.Values {
+				return url.Values{comments.FieldThread: {v}, comments.FieldComment: {"Hello " + v}}
+			}},
+		{"comment parent", http.MethodPost, func(string) string { return "/comments" }, mod,
+			func(v string) url.Values {
+				return url.Values{comments.FieldThread: {itoa(p.ID)}, comments.FieldParent: {v}, comments.FieldComment: {"Reply " + v}}
+			}},
 	}
 	for _, tc := range targets {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, v := range hostileNumbers {
 				target := tc.target(url.QueryEscape(v))
-				w := s.do(pageReq{method: tc.method, target: target, header: tc.header})
+				var form url.Values
+				if tc.form != nil {
+					form = tc.form(v)
+				}
+				w := s.do(pageReq{method: tc.method, target: target, header: tc.header, form: form})
 				assert.Less(t, w.Code, 500, "%s %.80s", tc.method, target)
 			}
 		})
