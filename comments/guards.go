@@ -23,10 +23,15 @@ func (e *FloodError) Error() string {
 func (e *FloodError) Is(target error) bool { return target == ErrFlood }
 
 // checkFlood returns a *FloodError if the latest comment from the IP
-// address or email of c is younger than the flood interval.
+// address, the network ([NetworkKey]: an IPv6 /64) or the email of c is
+// younger than the flood interval. The store is asked about the address
+// and email; the network is remembered by this process.
 func (s *Service) checkFlood(ctx context.Context, c *Comment) error {
 	if s.flood <= 0 {
 		return nil
+	}
+	if wait := s.networks.wait(NetworkKey(c.IP), c.CreatedAt, s.flood); wait > 0 {
+		return &FloodError{RetryAfter: wait}
 	}
 	last, err := s.store.LatestComment(ctx, c.IP, c.Author.Email)
 	if errors.Is(err, ErrNotFound) {

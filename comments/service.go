@@ -35,6 +35,7 @@ type Service struct {
 	renderer      *Renderer
 	rules         []Rule
 	flood         time.Duration
+	networks      floodNetworks // the flood guard's memory of IPv6 /64s
 	maxDepth      int
 	closeAfter    time.Duration
 	spam          SpamChecker
@@ -76,8 +77,8 @@ func WithRules(rules ...Rule) Option {
 }
 
 // WithFloodInterval sets the least time between two comments from the same
-// IP address or email ([DefaultFloodInterval] by default; 0 turns the flood
-// guard off).
+// IP address (a whole IPv6 /64 counting as one, see [NetworkKey]) or email
+// ([DefaultFloodInterval] by default; 0 turns the flood guard off).
 func WithFloodInterval(d time.Duration) Option { return func(s *Service) { s.flood = d } }
 
 // WithMaxDepth sets how deep replies nest ([DefaultMaxDepth] by default; 1

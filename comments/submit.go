@@ -139,6 +139,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Comment, error) 
 	if err := s.create(ctx, c, !sub.Trusted); err != nil {
 		return nil, err
 	}
+	if !sub.Trusted && s.flood > 0 {
+		s.networks.record(NetworkKey(c.IP), c.CreatedAt, s.flood)
+	}
 	s.emit(ctx, EventSubmitted, c)
 	return c.Clone(), nil
 }

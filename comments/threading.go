@@ -101,7 +101,8 @@ type ThreadPage struct {
 // Thread returns page (1-based; below 1 means 1) of the approved comments
 // on thread, perPage top-level comments to a page ([DefaultPerPage] if 0
 // or less), oldest first, each with all its replies, as WordPress pages
-// comments. A page past the last has no nodes.
+// comments. A page past the last has no nodes. Any page and perPage are
+// safe, to the ends of the int range.
 func (s *Service) Thread(ctx context.Context, thread string, page, perPage int) (ThreadPage, error) {
 	if perPage <= 0 {
 		perPage = DefaultPerPage
@@ -112,13 +113,15 @@ func (s *Service) Thread(ctx context.Context, thread string, page, perPage int) 
 		return ThreadPage{}, err
 	}
 	roots := BuildTree(all)
-	tp := ThreadPage{
-		Thread: thread, Page: page, PerPage: perPage,
-		Pages:    (len(roots) + perPage - 1) / perPage,
-		TopLevel: len(roots), Total: len(all),
+	tp := ThreadPage{Thread: thread, Page: page, PerPage: perPage, TopLevel: len(roots), Total: len(all)}
+	if len(roots) > 0 {
+		// Divide before multiplying: page and perPage come from visitors
+		// and may be anything up to the int range.
+		tp.Pages = (len(roots)-1)/perPage + 1
 	}
-	if start := (page - 1) * perPage; start < len(roots) {
-		tp.Nodes = roots[start:min(start+perPage, len(roots))]
+	if page <= tp.Pages {
+		start := (page - 1) * perPage // < len(roots): no overflow
+		tp.Nodes = roots[start : start+min(perPage, len(roots)-start)]
 	}
 	return tp, nil
 }

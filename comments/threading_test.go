@@ -3,6 +3,7 @@ package comments_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +100,11 @@ func TestService_Thread(t *testing.T) {
 		{"past the end", 3, 2, "", 3, 2},
 		{"page below 1 is the first", 0, 2, want("a(a1)", "b(b1(b11))"), 1, 2},
 		{"default page size", 1, 0, want("a(a1)", "b(b1(b11))", "c(c1)"), 1, 1},
+		{"page at the end of the int range", math.MaxInt, 2, "", math.MaxInt, 2},
+		{"page whose first comment's index overflows", math.MaxInt/2 + 2, 2, "", math.MaxInt/2 + 2, 2},
+		{"page below the int range is the first", math.MinInt, 2, want("a(a1)", "b(b1(b11))"), 1, 2},
+		{"page size at the end of the int range", 1, math.MaxInt, want("a(a1)", "b(b1(b11))", "c(c1)"), 1, 1},
+		{"both at the end of the int range", math.MaxInt, math.MaxInt, "", math.MaxInt, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,8 +79,9 @@ func (s *Service) NewToken(thread string) string {
 
 // VerifyToken checks that token was issued by [Service.NewToken] for
 // thread, is old enough and young enough and was not used before by this
-// visitor (their IP address), and uses it up for them. It returns a
-// *TokenError, or an error from the [NonceStore].
+// visitor (their IP address, reduced by [NetworkKey] to its /64 for IPv6,
+// since any host picks any address of its /64), and uses it up for them.
+// It returns a *TokenError, or an error from the [NonceStore].
 //
 // A token is single-use per visitor rather than outright, so that a page
 // cache may serve one rendered form, token included, to many visitors:
@@ -113,7 +114,7 @@ func (s *Service) VerifyToken(ctx context.Context, token, thread, visitor string
 	case age > s.tokenMaxAge:
 		return &TokenError{Problem: TokenExpired}
 	}
-	nonce := base64.RawURLEncoding.EncodeToString(raw[9:9+nonceLen]) + "|" + visitor
+	nonce := base64.RawURLEncoding.EncodeToString(raw[9:9+nonceLen]) + "|" + NetworkKey(visitor)
 	fresh, err := s.nonces.Use(ctx, nonce, issued.Add(s.tokenMaxAge))
 	if err != nil {
 		return fmt.Errorf("comments: token nonce: %w", err)

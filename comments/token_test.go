@@ -171,3 +171,34 @@ func TestService_VerifyToken_oncePerVisitor(t *testing.T) {
 	assert.Equal(t, comments.TokenReused, tokenProblem(t, h.svc.VerifyToken(ctx, tok, "post-1", "192.0.2.1")))
 	assert.Equal(t, comments.TokenReused, tokenProblem(t, h.svc.VerifyToken(ctx, tok, "post-1", "192.0.2.2")))
 }
+
+func TestService_VerifyToken_oncePerNetwork(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		first, then string
+		wantReused  bool
+	}{
+		{"another address of the same IPv6 /64", "2001:db8:1:2::1", "2001:db8:1:2:ffff::9", true},
+		{"the same IPv6 /64 written in full", "2001:db8:1:2::1", "2001:0db8:0001:0002:0000:0000:0000:0001", true},
+		{"another IPv6 /64", "2001:db8:1:2::1", "2001:db8:1:3::1", false},
+		{"an IPv4 address and its IPv4-mapped IPv6 form", "192.0.2.1", "::ffff:192.0.2.1", true},
+		{"IPv4 neighbours", "192.0.2.1", "192.0.2.2", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			ctx := context.Background()
+			tok := h.svc.NewToken("post-1")
+			h.clock.Advance(time.Minute)
+			require.NoError(t, h.svc.VerifyToken(ctx, tok, "post-1", tc.first))
+			err := h.svc.VerifyToken(ctx, tok, "post-1", tc.then)
+			if tc.wantReused {
+				assert.Equal(t, comments.TokenReused, tokenProblem(t, err))
+			} else {
+				assert.NoError(t, err)
+			}
+		})
+	}
+}

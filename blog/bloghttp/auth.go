@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/folioblog/folio/comments"
 )
 
 // AdminCookie is the name of the cookie that holds a moderator's session
@@ -27,21 +29,32 @@ const (
 	// SessionAge is how long a signed-in moderator's session lasts.
 	SessionAge = 24 * time.Hour
 
-	// MaxLoginFailures failed sign-ins from one address within
-	// LoginFailureWindow make the login form refuse that address, with
-	// 429 Too Many Requests, until the window has passed.
+	// MaxLoginFailures failed sign-ins from one network within
+	// LoginFailureWindow make the login form refuse that network, with
+	// 429 Too Many Requests, until the window has passed. A network is an
+	// IPv4 address or an IPv6 /64 ([comments.NetworkKey]).
 	MaxLoginFailures   = 5
 	LoginFailureWindow = 15 * time.Minute
 
-	// maxTrackedAddrs bounds the memory of failed sign-ins. When it is
-	// full, addresses not yet tracked share one allowance: an attack from
-	// very many addresses slows every sign-in on the form rather than
-	// going unchecked (the bearer header still works).
-	maxTrackedAddrs = 10000
+	// MaxBearerFailures requests with a wrong "Authorization: Bearer"
+	// token from one network within LoginFailureWindow make every further
+	// request from it with a wrong token answer 429 Too Many Requests,
+	// with Retry-After, until the window has passed. They count in the
+	// same table as failed sign-ins on the form. The right token is never
+	// refused: the token's length ([MinTokenBytes]) is what makes guessing
+	// it hopeless; the limit keeps a guesser from costing more than a 429.
+	MaxBearerFailures = MaxLoginFailures
+
 	// maxRevoked bounds the memory of sessions ended by signing out
 	// before they expired.
 	maxRevoked = 10000
 )
+
+// maxTrackedAddrs bounds the memory of failed sign-ins. When it is full,
+// the networks whose window has passed are forgotten, then the one whose
+// window ends first: a network that never failed is never refused. A
+// variable for tests.
+var maxTrackedAddrs = 10000
 
 // TokenAuth is an [Authorizer] for a site with one shared moderator
 // token, such as examples/site's -admin-token. A request is a moderator's
@@ -51,7 +64,8 @@ const (
 // types the token there.
 //
 // The token is compared in constant time; failed sign-ins on the form
-// are limited per client address ([MaxLoginFailures]). A session is
+// and wrong bearer tokens are limited per client network
+// ([MaxLoginFailures], [MaxBearerFailures]). A session is
 // "expiry.nonce.MAC" with an HMAC-SHA256 keyed by the secret and the
 // token, so changing either ends every session; it lasts [SessionAge].
 // Signing out ends the session for good on this process (the memory of
@@ -68,7 +82,7 @@ type TokenAuth struct {
 	now   func() time.Time
 
 	mu       sync.Mutex
-	failures map[string]*loginFailures // by client address
+	failures map[string]*loginFailures // by client network (comments.NetworkKey)
 	revoked  map[string]time.Time      // session nonce → its expiry
 }
 
@@ -78,9 +92,6 @@ type loginFailures struct {
 	count int
 	first time.Time
 }
-
-// overflowAddr is the shared allowance of addresses beyond maxTrackedAddrs.
-const overflowAddr = "\x00overflow"
 
 // NewTokenAuth returns a TokenAuth for the moderator name (shown on the
 // comments they write; "Moderator" if empty) who knows token, at least
@@ -223,55 +234,84 @@ func (a *TokenAuth) revoke(value string) {
 	a.revoked[nonce] = expires
 }
 
-// loginWait returns how long addr must wait before it may try to sign in
-// again; 0 if it may now.
-func (a *TokenAuth) loginWait(addr string) time.Duration {
+// loginWait returns how long the network of addr must wait before it may
+// try again, once it has failed limit times within the window; 0 if it may
+// now. A network not in the table never waits.
+func (a *TokenAuth) loginWait(addr string, limit int) time.Duration {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	f := a.failures[addr]
+	f := a.failures[comments.NetworkKey(addr)]
 	if f == nil {
-		if len(a.failures) < maxTrackedAddrs {
-			return 0
-		}
-		if f = a.failures[overflowAddr]; f == nil {
-			return 0
-		}
+		return 0
 	}
 	now := a.now()
-	if now.Sub(f.first) >= LoginFailureWindow || f.count < MaxLoginFailures {
+	if now.Sub(f.first) >= LoginFailureWindow || f.count < limit {
 		return 0
 	}
 	return f.first.Add(LoginFailureWindow).Sub(now)
 }
 
-// loginFailed records a failed sign-in from addr.
+// loginFailed records a failed sign-in, or a wrong bearer token, from the
+// network of addr. When the table is full it forgets the networks whose
+// window has passed, then the one whose window ends first.
 func (a *TokenAuth) loginFailed(addr string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	key := comments.NetworkKey(addr)
 	now := a.now()
-	if a.failures[addr] == nil && len(a.failures) >= maxTrackedAddrs {
+	if a.failures[key] == nil && len(a.failures) >= maxTrackedAddrs {
+		oldest := ""
 		for k, f := range a.failures {
-			if now.Sub(f.first) >= LoginFailureWindow {
+			switch {
+			case now.Sub(f.first) >= LoginFailureWindow:
 				delete(a.failures, k)
+			case oldest == "" || f.first.Before(a.failures[oldest].first):
+				oldest = k
 			}
 		}
 		if len(a.failures) >= maxTrackedAddrs {
-			addr = overflowAddr
+			delete(a.failures, oldest)
 		}
 	}
-	f := a.failures[addr]
+	f := a.failures[key]
 	if f == nil || now.Sub(f.first) >= LoginFailureWindow {
 		f = &loginFailures{first: now}
-		a.failures[addr] = f
+		a.failures[key] = f
 	}
 	f.count++
 }
 
-// loginSucceeded forgets addr's failures.
+// loginSucceeded forgets the failures of the network of addr.
 func (a *TokenAuth) loginSucceeded(addr string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	delete(a.failures, addr)
+	delete(a.failures, comments.NetworkKey(addr))
+}
+
+// checkBearer counts a request whose "Authorization: Bearer" token is
+// wrong as a failure of its network and, once the network has failed
+// [MaxBearerFailures] times within the window, answers it 429 with
+// Retry-After and reports false. A request with the right token, or
+// without a bearer token, passes untouched.
+func (s *Server) checkBearer(w http.ResponseWriter, r *http.Request, a *TokenAuth) bool {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || a.checkToken(strings.TrimSpace(tok)) {
+		return true
+	}
+	addr := s.clientIP(r)
+	if wait := a.loginWait(addr, MaxBearerFailures); wait > 0 {
+		setPrivate(w)
+		w.Header().Set("Retry-After", retryAfter(wait))
+		s.errorPage(w, r, http.StatusTooManyRequests)
+		return false
+	}
+	a.loginFailed(addr)
+	return true
+}
+
+// retryAfter is a Retry-After value in whole seconds, rounded up.
+func retryAfter(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }
 
 // tokenAuth returns the Server's Authorizer if it is a *TokenAuth.
@@ -330,7 +370,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, a *TokenAut
 		return
 	}
 	addr := s.clientIP(r)
-	if wait := a.loginWait(addr); wait > 0 {
+	if wait := a.loginWait(addr, MaxLoginFailures); wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
 		s.renderLogin(w, r, http.StatusTooManyRequests, "Too many failed attempts. Try again later.")
 		return

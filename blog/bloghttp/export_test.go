@@ -7,3 +7,11 @@ func SetSitemapMaxURLs(n int) (restore func()) {
 	sitemapMaxURLs = n
 	return func() { sitemapMaxURLs = old }
 }
+
+// SetMaxTrackedAddrs lowers the memory of failed sign-ins for a test and
+// returns the function that restores it.
+func SetMaxTrackedAddrs(n int) (restore func()) {
+	old := maxTrackedAddrs
+	maxTrackedAddrs = n
+	return func() { maxTrackedAddrs = old }
+}

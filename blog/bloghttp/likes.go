@@ -5,14 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
-)
 
-// maxLikeUserAgent is how much of a user agent goes into a visitor key.
-const maxLikeUserAgent = 254
+	"github.com/folioblog/folio/comments"
+)
 
 // handleLike serves POST /likes/{id}: one like per visitor per post,
 // without accounts, then 303 back to the post's likes. Without a store
@@ -22,13 +20,14 @@ const maxLikeUserAgent = 254
 // # Who is a visitor
 //
 // A visitor is known by the cookie folio_visitor when it carries one this
-// site signed, and otherwise by their network and browser: their address
-// reduced to its /64 for IPv6 (a household or phone gets a whole /64), or
-// the whole address for IPv4, and their user agent. A visitor without the
+// site signed, and otherwise by their network alone ([comments.NetworkKey]:
+// their address reduced to its /64 for IPv6, as a household or phone gets
+// a whole /64, or the whole address for IPv4). The user agent plays no
+// part: it is the visitor's to change at will. A visitor without the
 // cookie gets one holding the network key (signed, HttpOnly, a year), so
 // the same browser keeps its key when it moves to another network, and
 // dropping the cookie only brings back the same network key: nobody adds
-// more than one like per post from one network and browser. The key a
+// more than one like per post from one network. The key a
 // like is stored under is an HMAC of the post and the visitor's key with
 // the site's secret; the store never sees an address.
 func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) {
@@ -64,19 +63,15 @@ func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) {
 const VisitorCookie = "folio_visitor"
 
 // visitor returns the key of r's visitor: the one their cookie carries if
-// this site signed it, else one made from their network and browser, which
-// it gives them in the cookie.
+// this site signed it, else one made from their network alone, which it
+// gives them in the cookie.
 func (s *Server) visitor(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(VisitorCookie); err == nil {
 		if key, sig, ok := strings.Cut(c.Value, "."); ok && hmac.Equal([]byte(sig), []byte(s.sign("visitor:"+key))) {
 			return key
 		}
 	}
-	ua := strings.TrimSpace(r.UserAgent())
-	if len(ua) > maxLikeUserAgent {
-		ua = ua[:maxLikeUserAgent]
-	}
-	key := s.sign("network:" + networkOf(s.clientIP(r)) + "|" + ua)
+	key := s.sign("network:" + comments.NetworkKey(s.clientIP(r)))
 	http.SetCookie(w, &http.Cookie{
 		Name:     VisitorCookie,
 		Value:    key + "." + s.sign("visitor:"+key),
@@ -101,17 +96,4 @@ func (s *Server) likeKey(id int64, visitor string) string {
 	m := hmac.New(sha256.New, s.secret)
 	m.Write([]byte("like:" + strconv.FormatInt(id, 10) + ":" + visitor))
 	return hex.EncodeToString(m.Sum(nil))
-}
-
-// networkOf reduces an IP address to its /64 (IPv6) or keeps it (IPv4);
-// text that is no address is kept as it is.
-func networkOf(addr string) string {
-	ip := net.ParseIP(strings.TrimSpace(addr))
-	switch {
-	case ip == nil:
-		return addr
-	case ip.To4() != nil:
-		return ip.To4().String()
-	}
-	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }

@@ -41,13 +41,15 @@ func TestLikes(t *testing.T) {
 		{"same visitor again", p.ID, "192.0.2.1:5555", "Firefox", nil, http.StatusSeeOther, 1},
 		{"same visitor, cookies dropped or not, counts once", p.ID, "192.0.2.1:5556", "Firefox", http.Header{"Cookie": {"folio_visitor=forged"}}, http.StatusSeeOther, 1},
 		{"another address", p.ID, "192.0.2.2:1234", "Firefox", nil, http.StatusSeeOther, 2},
-		{"another browser", p.ID, "192.0.2.1:1234", "Chrome", nil, http.StatusSeeOther, 3},
-		{"same IPv6 /64", p.ID, "[2001:db8:1:2::1]:80", "Firefox", nil, http.StatusSeeOther, 4},
-		{"same IPv6 /64, other host", p.ID, "[2001:db8:1:2::ffff]:80", "Firefox", nil, http.StatusSeeOther, 4},
-		{"cross-site", p.ID, "192.0.2.3:1", "Firefox", http.Header{"Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden, 4},
-		{"foreign origin", p.ID, "192.0.2.3:1", "Firefox", http.Header{"Origin": {"https://evil.example"}}, http.StatusForbidden, 4},
-		{"draft", draft.ID, "192.0.2.3:1", "Firefox", nil, http.StatusNotFound, 4},
-		{"missing", 999, "192.0.2.3:1", "Firefox", nil, http.StatusNotFound, 4},
+		{"another browser on the same address counts once", p.ID, "192.0.2.1:1234", "Chrome", nil, http.StatusSeeOther, 2},
+		{"same IPv6 /64", p.ID, "[2001:db8:1:2::1]:80", "Firefox", nil, http.StatusSeeOther, 3},
+		{"same IPv6 /64, other host", p.ID, "[2001:db8:1:2::ffff]:80", "Firefox", nil, http.StatusSeeOther, 3},
+		{"same IPv6 /64, other host and browser", p.ID, "[2001:db8:1:2:a:b:c:d]:80", "Safari", nil, http.StatusSeeOther, 3},
+		{"IPv4-mapped IPv6 is its IPv4 address", p.ID, "[::ffff:192.0.2.2]:80", "Edge", nil, http.StatusSeeOther, 3},
+		{"cross-site", p.ID, "192.0.2.3:1", "Firefox", http.Header{"Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden, 3},
+		{"foreign origin", p.ID, "192.0.2.3:1", "Firefox", http.Header{"Origin": {"https://evil.example"}}, http.StatusForbidden, 3},
+		{"draft", draft.ID, "192.0.2.3:1", "Firefox", nil, http.StatusNotFound, 3},
+		{"missing", 999, "192.0.2.3:1", "Firefox", nil, http.StatusNotFound, 3},
 	}
 	t.Run("the cookie keeps a browser's key across networks", func(t *testing.T) {
 		q := s.post("Travelling", day(1, 4), nil)
@@ -81,14 +83,27 @@ func TestLikes(t *testing.T) {
 		}
 		assert.Equal(t, st.count, count(), st.name)
 	}
-	assert.Contains(t, s.get("/2013/01/02/likeable/").Body.String(), "4 people like this.")
-	assert.Contains(t, s.get("/").Body.String(), "4 likes")
+	assert.Contains(t, s.get("/2013/01/02/likeable/").Body.String(), "3 people like this.")
+	assert.Contains(t, s.get("/").Body.String(), "3 likes")
 
 	t.Run("GET is not a like", func(t *testing.T) {
 		w := s.get("/likes/" + itoa(p.ID))
 		assert.NotEqual(t, http.StatusSeeOther, w.Code)
-		assert.Equal(t, 4, count())
+		assert.Equal(t, 3, count())
 	})
+}
+
+func TestLikes_rotatingUserAgents(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	p := s.post("Likeable", day(1, 2), nil)
+	for i := range 20 {
+		res := s.do(pageReq{method: http.MethodPost, target: "/likes/" + itoa(p.ID), remote: "192.0.2.50:" + itoa(int64(1000+i)),
+			header: http.Header{"User-Agent": {"Browser/" + itoa(int64(i))}}}).Result()
+		require.Equal(t, http.StatusSeeOther, res.StatusCode, "like %d", i+1)
+	}
+	n, err := s.store.CountLikes(t.Context(), []int64{p.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n[p.ID], "twenty user agents from one address, without the cookie, are one visitor")
 }
 
 func TestLikes_storeWithout(t *testing.T) {

@@ -87,19 +87,41 @@ func (s *Server) commentPageURL(p *blog.Post, n int) string {
 	return s.PostURL(p) + "?cpage=" + strconv.Itoa(n)
 }
 
+// parsePageNumber reads a page number from a query parameter: 1 when
+// empty, else plain decimal digits (no sign, no leading zero) from 1 to
+// the int range. Anything else is not a page.
+func parsePageNumber(v string) (int, bool) {
+	if v == "" {
+		return 1, true
+	}
+	if v[0] < '1' || v[0] > '9' || strings.TrimLeft(v, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v)
+	return n, err == nil
+}
+
 // servePost answers r with the page of post p. form is nil for a plain
 // view, or the state of a refused comment form to show again with status.
+// A ?cpage= that is not a page of p's comments is 404.
 func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post, form *comments.FormState, status int) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	key := threadKey(p)
 	personal := false
 
-	cpage, _ := strconv.Atoi(q.Get("cpage"))
-	cpage = max(cpage, 1)
+	cpage, ok := parsePageNumber(q.Get("cpage"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
 	thread, err := s.comments.Thread(ctx, key, cpage, s.commentsPage)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if cpage > max(thread.Pages, 1) {
+		s.notFound(w, r)
 		return
 	}
 	page := &postPage{Post: p, Thread: thread}

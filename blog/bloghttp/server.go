@@ -406,6 +406,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r2.URL = &u
 		r = r2
 	}
+	if a := s.tokenAuth(); a != nil && !s.checkBearer(w, r, a) {
+		return
+	}
 	s.handler.ServeHTTP(w, r)
 }
 
