@@ -204,9 +204,10 @@ func New(maxBytes int64, now func() time.Time, opts ...Option) *Cache {
 
 // Stats are the counters of a [Cache].
 type Stats struct {
-	Hits, Misses, Bypasses, Evictions int64
-	Entries                           int
-	Bytes                             int64
+	Hits, Misses, Bypasses int64 // answers, by their X-Folio-Cache state
+	Evictions              int64 // pages removed, for any reason
+	Entries                int   // pages cached now
+	Bytes                  int64 // their approximate memory
 }
 
 // Stats returns the cache's counters: answers by their X-Folio-Cache
@@ -222,7 +223,9 @@ func (c *Cache) Stats() Stats {
 }
 
 // Wrap returns next behind the cache. Every answer that passes through
-// carries X-Folio-Cache: hit, miss or bypass.
+// carries X-Folio-Cache: hit, miss or bypass. A request other than GET or
+// HEAD, once answered, waits until [Cache.Watch] has applied the changes
+// already delivered, so that the visitor's next request sees the write.
 func (c *Cache) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !c.eligible(r) {
@@ -912,6 +915,8 @@ func (c *Cache) expireLocked(now time.Time) {
 // onChange (if not nil). Changes made after Watch returns are applied.
 // When the feed ends the cache is emptied and caches nothing more, since
 // it would no longer hear of changes. The returned channel is closed then.
+// Watch is called at most once per Cache; [Cache.Apply] may be called
+// beside it.
 func (c *Cache) Watch(ctx context.Context, feed blog.ChangeFeed, onChange func(blog.Change)) <-chan struct{} {
 	changes := feed.Changes(ctx)
 	syncCh := make(chan chan struct{})

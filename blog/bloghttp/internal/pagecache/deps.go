@@ -13,7 +13,8 @@ const (
 	// All is anything at all: every change evicts it.
 	All = "all"
 	// Static is nothing a change touches (theme files, robots.txt): only
-	// the end of the change feed, an expiry or the page's age evicts it.
+	// a flush, the end of the change feed, an expiry or the page's age
+	// evicts it.
 	Static = "static"
 )
 
