@@ -32,6 +32,9 @@ const (
 	// stored header value and one dependency beyond their bytes.
 	headerValueOverhead = 16
 	depOverhead         = 32
+	// maxSlackShare bounds the unused capacity a stored body may keep: an
+	// eighth of its length, else it is copied to fit.
+	maxSlackShare = 8
 	// minGzip is the smallest body worth compressing.
 	minGzip = 512
 	// etagHashBytes is how many bytes of a body's SHA-256 make its ETag.
@@ -490,7 +493,7 @@ var ownHeaders = map[string]bool{
 // gzip copy. A page too large to keep gets no gzip copy.
 func (c *Cache) newEntry(key string, rec *recorder) *entry {
 	body := rec.body.Bytes()
-	if cap(body)-len(body) > len(body)/8 {
+	if cap(body)-len(body) > len(body)/maxSlackShare {
 		body = bytes.Clone(body)
 	}
 	now := c.now()
