@@ -54,6 +54,9 @@
 // they return ([blog.ChangeHook]), and through change events for a
 // database several instances share ([blog.ChangeFeed]). Pages that depend
 // on the visitor are never cached and say so in X-Folio-Cache: bypass.
+// The cache itself is the internal package blog/bloghttp/internal/pagecache:
+// each handler declares what its page shows with pagecache.Depends, and a
+// change evicts exactly the pages that declared it.
 //
 // # Errors
 //

@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/feeds"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
 )
 
@@ -140,7 +141,7 @@ func (s *Server) handleFeed(def feedFormat) http.HandlerFunc {
 			id:          s.URL("/feed/"),
 		}
 		s.addPosts(&doc, page.Posts)
-		depends(w, depLists)
+		pagecache.Depends(w, pagecache.Lists)
 		s.serveFeed(w, r, &doc, format)
 	}
 }
@@ -183,7 +184,7 @@ func (s *Server) handleTermFeed(tag bool, def feedFormat) http.HandlerFunc {
 			id:          s.URL(listing + "feed/"),
 		}
 		s.addPosts(&doc, page.Posts)
-		depends(w, depLists)
+		pagecache.Depends(w, pagecache.Lists)
 		s.serveFeed(w, r, &doc, format)
 	}
 }
@@ -301,7 +302,7 @@ func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, p *blo
 			doc.updated = c.CreatedAt
 		}
 	}
-	depends(w, depPost(p.ID), depThread(thread))
+	pagecache.Depends(w, pagecache.Post(p.ID), pagecache.Thread(thread))
 	s.serveFeed(w, r, &doc, format)
 }
 

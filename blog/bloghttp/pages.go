@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
 )
 
@@ -144,7 +145,7 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, words strin
 		s.fail(w, r, err)
 		return
 	}
-	depends(w, depLists)
+	pagecache.Depends(w, pagecache.Lists)
 	for _, it := range page.Items {
 		dependsOnPost(w, it.Post)
 	}
@@ -215,7 +216,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 		s.fail(w, r, err)
 		return
 	}
-	depends(w, depLists) // listings show comment and like counts
+	pagecache.Depends(w, pagecache.Lists) // listings show comment and like counts
 	for _, it := range page.Items {
 		dependsOnPost(w, it.Post)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
 )
 
@@ -225,7 +226,7 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post,
 		w.Header().Set("Cache-Control", "private, no-store")
 		w.Header().Set("X-Folio-Cache", "bypass")
 	}
-	depends(w, depLists) // the sidebar and the previous/next links
+	pagecache.Depends(w, pagecache.Lists) // the sidebar and the previous/next links
 	dependsOnPost(w, p)
 	s.renderView(w, r, "post.html", v)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/folioblog/folio/archive"
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
 )
 
@@ -64,8 +65,8 @@ type Server struct {
 
 	commentForm http.Handler
 	mux         *http.ServeMux
-	cache       *pageCache   // nil when off
-	handler     http.Handler // mux, behind the cache when it is on
+	cache       *pagecache.Cache // nil when off
+	handler     http.Handler     // mux, behind the cache when it is on
 	stop        context.CancelFunc
 }
 
@@ -289,23 +290,24 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 	if c.cacheBytes > 0 && (hasHook || hasFeed) {
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stop = cancel
-		s.cache = newPageCache(c.cacheBytes, b.Now,
+		s.cache = pagecache.New(c.cacheBytes, b.Now,
+			pagecache.WithBypassCookies(AdminCookie, comments.RememberCookie),
 			// A host's Authorizer may know a moderator by the host's own
 			// cookie: never cache what a moderator is shown.
-			cacheBypass(func(r *http.Request) bool {
+			pagecache.WithBypass(func(r *http.Request) bool {
 				if _, ok := s.auth.Authorize(r); ok {
 					return true
 				}
 				_, ok := s.reader(r)
 				return ok
 			}),
-			cacheOnExpire(s.scheduleExpiry))
+			pagecache.WithOnExpire(s.scheduleExpiry))
 		if hasHook {
 			// Writes in this process evict before they return, so the
 			// very next request sees them. The Blog keeps its archive
 			// index current for them itself.
 			remove := hook.OnChange(func(ch blog.Change) {
-				s.cache.apply(ch)
+				s.cache.Apply(ch)
 				if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
 					go s.scheduleExpiry() // reads the store: not inside its write
 				}
@@ -317,7 +319,7 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 			// A store several processes write to: their writes arrive as
 			// events (this process's too, a second time), and the archive
 			// index is rebuilt on post changes.
-			s.cache.watch(ctx, feed, func(ch blog.Change) {
+			s.cache.Watch(ctx, feed, func(ch blog.Change) {
 				if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
 					s.blog.InvalidateArchive()
 					s.scheduleExpiry()
@@ -325,7 +327,7 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 			})
 		}
 		s.scheduleExpiry()
-		s.handler = s.cache.wrap(s.mux)
+		s.handler = s.cache.Wrap(s.mux)
 	}
 	return s, nil
 }
@@ -353,14 +355,14 @@ func (s *Server) scheduleExpiry() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	now := s.blog.Now().In(s.blog.Location())
-	s.cache.expireAt(time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, s.blog.Location()))
+	s.cache.ExpireAt(time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, s.blog.Location()))
 	at, ok, err := s.blog.NextScheduledChange(ctx)
 	switch {
 	case err != nil:
 		s.log.Error("bloghttp: next scheduled post", "err", err)
-		s.cache.expireAt(s.blog.Now().Add(time.Minute)) // try again soon
+		s.cache.ExpireAt(s.blog.Now().Add(time.Minute)) // try again soon
 	case ok:
-		s.cache.expireAt(at)
+		s.cache.ExpireAt(at)
 	}
 }
 

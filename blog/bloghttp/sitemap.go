@@ -11,6 +11,7 @@ import (
 
 	"github.com/folioblog/folio/archive"
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 )
 
 // sitemapMaxURLs is the most URLs one sitemap file may list under the
@@ -152,7 +153,7 @@ func (s *Server) serveXML(w http.ResponseWriter, r *http.Request, v any, modifie
 		return
 	}
 	buf.WriteByte('\n')
-	depends(w, depLists)
+	pagecache.Depends(w, pagecache.Lists)
 	serveConditional(w, r, "application/xml; charset=utf-8", buf.Bytes(), modified)
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"time"
+
+	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 )
 
 // handleStatic serves GET /static/{file}: the theme's static files, read
@@ -17,7 +19,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	depends(w, depStatic)
+	pagecache.Depends(w, pagecache.Static)
 	h := w.Header()
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")

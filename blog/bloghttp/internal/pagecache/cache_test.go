@@ -1,4 +1,4 @@
-package bloghttp
+package pagecache_test
 
 import (
 	"compress/gzip"
@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/storage/memstore"
 )
 
@@ -57,7 +58,7 @@ func (c *counted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // htmlPage returns a handler answering body as HTML that depends on deps.
 func htmlPage(body string, deps ...string) *counted {
 	return &counted{h: func(w http.ResponseWriter, r *http.Request) {
-		depends(w, deps...)
+		pagecache.Depends(w, deps...)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Link", "</static/folio.css>; rel=preload")
 		_, _ = io.WriteString(w, body)
@@ -90,18 +91,6 @@ func get(tb testing.TB, h http.Handler, method, target string, hdr ...string) *h
 
 func cacheState(w *httptest.ResponseRecorder) string { return w.Header().Get("X-Folio-Cache") }
 
-// cachedKeys lists the keys of the cached pages, sorted.
-func cachedKeys(c *pageCache) []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var keys []string
-	for k := range c.entries {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 func TestPageCache_Eligibility(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -127,10 +116,11 @@ func TestPageCache_Eligibility(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newPageCache(1<<20, newFakeClock().Now,
-				cacheBypass(func(r *http.Request) bool { return r.Header.Get("X-Host-Session") != "" }))
+			c := pagecache.New(1<<20, newFakeClock().Now,
+				pagecache.WithBypassCookies("folio_admin", "folio_commenter"),
+				pagecache.WithBypass(func(r *http.Request) bool { return r.Header.Get("X-Host-Session") != "" }))
 			page := htmlPage(longBody(2000))
-			h := c.wrap(page)
+			h := c.Wrap(page)
 			first := get(t, h, tt.method, tt.target, tt.hdr...)
 			second := get(t, h, tt.method, tt.target, tt.hdr...)
 			assert.Equal(t, http.StatusOK, second.Code)
@@ -169,7 +159,7 @@ func TestPageCache_Uncacheable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newPageCache(1<<20, newFakeClock().Now)
+			c := pagecache.New(1<<20, newFakeClock().Now)
 			page := &counted{h: func(w http.ResponseWriter, r *http.Request) {
 				if tt.header[0] != "" {
 					w.Header().Set(tt.header[0], tt.header[1])
@@ -181,7 +171,7 @@ func TestPageCache_Uncacheable(t *testing.T) {
 					_, _ = io.WriteString(w, "body")
 				}
 			}}
-			h := c.wrap(page)
+			h := c.Wrap(page)
 			for range 2 {
 				w := get(t, h, "GET", "/p/")
 				wantStatus := max(tt.status, 200)
@@ -195,15 +185,15 @@ func TestPageCache_Uncacheable(t *testing.T) {
 				}
 			}
 			assert.EqualValues(t, 2, page.calls.Load())
-			assert.Empty(t, cachedKeys(c))
+			assert.Empty(t, c.Keys())
 		})
 	}
 }
 
 func TestPageCache_Conditional(t *testing.T) {
 	clock := newFakeClock()
-	c := newPageCache(1<<20, clock.Now)
-	h := c.wrap(htmlPage(longBody(4000)))
+	c := pagecache.New(1<<20, clock.Now)
+	h := c.Wrap(htmlPage(longBody(4000)))
 	first := get(t, h, "GET", "/p/")
 	require.Equal(t, http.StatusOK, first.Code)
 	etag := first.Header().Get("ETag")
@@ -261,17 +251,17 @@ func TestPageCache_Conditional(t *testing.T) {
 
 func TestPageCache_DateWithinSecondOfChange(t *testing.T) {
 	clock := newFakeClock()
-	c := newPageCache(1<<20, clock.Now)
+	c := pagecache.New(1<<20, clock.Now)
 	body := "v1"
 	page := &counted{h: func(w http.ResponseWriter, r *http.Request) {
-		depends(w, depThread("1"))
+		pagecache.Depends(w, pagecache.Thread("1"))
 		_, _ = io.WriteString(w, body)
 	}}
-	h := c.wrap(page)
+	h := c.Wrap(page)
 	first := get(t, h, "GET", "/p/")
 	require.Equal(t, "v1", first.Body.String())
 	clock.Add(300 * time.Millisecond)
-	c.apply(blog.Change{Kind: blog.ChangeComment, Thread: "1"})
+	c.Apply(blog.Change{Kind: blog.ChangeComment, Thread: "1"})
 	body = "v2"
 	clock.Add(300 * time.Millisecond)
 	second := get(t, h, "GET", "/p/", "If-Modified-Since", first.Header().Get("Last-Modified"))
@@ -280,7 +270,7 @@ func TestPageCache_DateWithinSecondOfChange(t *testing.T) {
 	assert.Equal(t, "v2", second.Body.String())
 
 	clock.Add(2 * time.Second)
-	c.apply(blog.Change{Kind: blog.ChangeComment, Thread: "1"})
+	c.Apply(blog.Change{Kind: blog.ChangeComment, Thread: "1"})
 	clock.Add(time.Second)
 	third := get(t, h, "GET", "/p/")
 	fourth := get(t, h, "GET", "/p/", "If-Modified-Since", third.Header().Get("Last-Modified"))
@@ -311,8 +301,8 @@ func TestPageCache_Gzip(t *testing.T) {
 		{accept: []string{"br, deflate"}, gzip: false},
 		{accept: []string{""}, gzip: false},
 	}
-	c := newPageCache(1<<20, newFakeClock().Now)
-	h := c.wrap(htmlPage(body))
+	c := pagecache.New(1<<20, newFakeClock().Now)
+	h := c.Wrap(htmlPage(body))
 	get(t, h, "GET", "/p/")
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.accept, "|"), func(t *testing.T) {
@@ -349,8 +339,8 @@ func TestPageCache_Gzip(t *testing.T) {
 			{"small", "text/html", 100},
 			{"image", "image/png", 8000},
 		} {
-			c := newPageCache(1<<20, newFakeClock().Now)
-			h := c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c := pagecache.New(1<<20, newFakeClock().Now)
+			h := c.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", tt.ctype)
 				_, _ = io.WriteString(w, longBody(tt.size)[:tt.size])
 			}))
@@ -377,8 +367,8 @@ func TestPageCache_Head(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, body)
 	}}
-	c := newPageCache(1<<20, newFakeClock().Now)
-	h := c.wrap(page)
+	c := pagecache.New(1<<20, newFakeClock().Now)
+	h := c.Wrap(page)
 
 	head := get(t, h, "HEAD", "/p/", "If-None-Match", `"x"`)
 	assert.Equal(t, http.StatusOK, head.Code)
@@ -405,8 +395,8 @@ func TestPageCache_MissIsConditionalToo(t *testing.T) {
 	page := &counted{h: func(w http.ResponseWriter, r *http.Request) {
 		http.ServeContent(w, r, "", time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), strings.NewReader(body))
 	}}
-	c := newPageCache(1<<20, newFakeClock().Now)
-	h := c.wrap(page)
+	c := pagecache.New(1<<20, newFakeClock().Now)
+	h := c.Wrap(page)
 	w := get(t, h, "GET", "/feed/", "If-Modified-Since", time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC).Format(http.TimeFormat))
 	assert.Equal(t, http.StatusOK, w.Code, "the cache's own Last-Modified is newer")
 	assert.Equal(t, body, w.Body.String())
@@ -415,27 +405,27 @@ func TestPageCache_MissIsConditionalToo(t *testing.T) {
 
 // site is a set of pages with their dependencies.
 var sitePages = map[string][]string{
-	"/post/1/":      {depPost(1), depThread("1"), depLike(1), depLists},
-	"/post/2/":      {depPost(2), depThread("2"), depLike(2), depLists},
-	"/post/1/feed/": {depPost(1), depThread("1")},
-	"/":             {depLists, depLike(1), depLike(2)},
-	"/page/3/":      {depPost(3)},
+	"/post/1/":      {pagecache.Post(1), pagecache.Thread("1"), pagecache.Like(1), pagecache.Lists},
+	"/post/2/":      {pagecache.Post(2), pagecache.Thread("2"), pagecache.Like(2), pagecache.Lists},
+	"/post/1/feed/": {pagecache.Post(1), pagecache.Thread("1")},
+	"/":             {pagecache.Lists, pagecache.Like(1), pagecache.Like(2)},
+	"/page/3/":      {pagecache.Post(3)},
 	"/about/":       nil,
-	"/everything/":  {depPost(3), depAll},
-	"/robots.txt":   {depStatic},
+	"/everything/":  {pagecache.Post(3), pagecache.All},
+	"/robots.txt":   {pagecache.Static},
 }
 
-func newSite(tb testing.TB, c *pageCache) http.Handler {
+func newSite(tb testing.TB, c *pagecache.Cache) http.Handler {
 	tb.Helper()
 	mux := http.NewServeMux()
 	for path, deps := range sitePages {
 		mux.Handle(path, htmlPage("page "+path, deps...))
 	}
-	h := c.wrap(mux)
+	h := c.Wrap(mux)
 	for path := range sitePages {
 		require.Equal(tb, "miss", cacheState(get(tb, h, "GET", path)))
 	}
-	require.Len(tb, cachedKeys(c), len(sitePages))
+	require.Len(tb, c.Keys(), len(sitePages))
 	return h
 }
 
@@ -456,12 +446,12 @@ func TestPageCache_Apply(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newPageCache(1<<20, newFakeClock().Now)
+			c := pagecache.New(1<<20, newFakeClock().Now)
 			h := newSite(t, c)
-			before := c.stats().Evictions
-			c.apply(tt.change)
-			assert.Equal(t, tt.kept, cachedKeys(c))
-			assert.EqualValues(t, len(sitePages)-len(tt.kept), c.stats().Evictions-before)
+			before := c.Stats().Evictions
+			c.Apply(tt.change)
+			assert.Equal(t, tt.kept, c.Keys())
+			assert.EqualValues(t, len(sitePages)-len(tt.kept), c.Stats().Evictions-before)
 			for path := range sitePages {
 				want := "miss"
 				if slices.Contains(tt.kept, path) {
@@ -469,7 +459,7 @@ func TestPageCache_Apply(t *testing.T) {
 				}
 				assert.Equal(t, want, cacheState(get(t, h, "GET", path)), path)
 			}
-			assert.Len(t, cachedKeys(c), len(sitePages))
+			assert.Len(t, c.Keys(), len(sitePages))
 		})
 	}
 }
@@ -481,27 +471,27 @@ func TestPageCache_LRU(t *testing.T) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		_, _ = io.WriteString(w, body)
 	})
-	probe := newPageCache(1<<20, newFakeClock().Now)
-	get(t, probe.wrap(mux), "GET", "/page-00")
-	size := probe.stats().Bytes
+	probe := pagecache.New(1<<20, newFakeClock().Now)
+	get(t, probe.Wrap(mux), "GET", "/page-00")
+	size := probe.Stats().Bytes
 	require.Positive(t, size)
 
-	c := newPageCache(10*size, newFakeClock().Now) // room for ten pages
-	h := c.wrap(mux)
+	c := pagecache.New(10*size, newFakeClock().Now) // room for ten pages
+	h := c.Wrap(mux)
 	path := func(i int) string { return "/page-" + string(rune('a'+i)) + "0" }
 	for i := range 10 {
 		require.Equal(t, "miss", cacheState(get(t, h, "GET", path(i))))
 	}
-	require.Len(t, cachedKeys(c), 10)
+	require.Len(t, c.Keys(), 10)
 	require.Equal(t, "hit", cacheState(get(t, h, "GET", path(0))), "page 0 is now the most recent")
 	for i := 10; i < 12; i++ {
 		get(t, h, "GET", path(i))
 	}
-	st := c.stats()
+	st := c.Stats()
 	assert.Equal(t, 10, st.Entries)
 	assert.LessOrEqual(t, st.Bytes, 10*size)
 	assert.EqualValues(t, 2, st.Evictions)
-	keys := cachedKeys(c)
+	keys := c.Keys()
 	assert.Contains(t, keys, path(0))
 	assert.NotContains(t, keys, path(1))
 	assert.NotContains(t, keys, path(2))
@@ -520,7 +510,7 @@ func TestPageCache_Oversize(t *testing.T) {
 	body := longBody(3000)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newPageCache(16000, newFakeClock().Now) // at most 2000 bytes a page
+			c := pagecache.New(16000, newFakeClock().Now) // at most 2000 bytes a page
 			page := &counted{h: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/html")
 				step := len(body)/tt.chunks + 1
@@ -528,7 +518,7 @@ func TestPageCache_Oversize(t *testing.T) {
 					_, _ = io.WriteString(w, body[i:min(i+step, len(body))])
 				}
 			}}
-			h := c.wrap(page)
+			h := c.Wrap(page)
 			for range 2 {
 				w := get(t, h, "GET", "/big/", "Accept-Encoding", "gzip")
 				assert.Equal(t, http.StatusOK, w.Code)
@@ -537,7 +527,7 @@ func TestPageCache_Oversize(t *testing.T) {
 				assert.Equal(t, "text/html", w.Header().Get("Content-Type"))
 			}
 			assert.EqualValues(t, 2, page.calls.Load())
-			assert.Empty(t, cachedKeys(c))
+			assert.Empty(t, c.Keys())
 		})
 	}
 }
@@ -563,8 +553,8 @@ func TestPageCache_ConcurrentMisses(t *testing.T) {
 				w.WriteHeader(tt.status)
 				_, _ = io.WriteString(w, "the page")
 			}}
-			c := newPageCache(1<<20, newFakeClock().Now)
-			h := c.wrap(page)
+			c := pagecache.New(1<<20, newFakeClock().Now)
+			h := c.Wrap(page)
 			states := make([]string, n)
 			var wg sync.WaitGroup
 			wg.Go(func() { states[0] = cacheState(get(t, h, "GET", "/p/")) })
@@ -595,34 +585,34 @@ func TestPageCache_ChangeDuringRender(t *testing.T) {
 		change blog.Change
 		kept   bool
 	}{
-		{name: "its thread", deps: []string{depPost(1), depThread("1")}, change: blog.Change{Kind: blog.ChangeComment, Thread: "1"}, kept: false},
-		{name: "another thread", deps: []string{depPost(1), depThread("1")}, change: blog.Change{Kind: blog.ChangeComment, Thread: "2"}, kept: true},
-		{name: "its post", deps: []string{depPost(1)}, change: blog.Change{Kind: blog.ChangePost, PostID: 1}, kept: false},
-		{name: "a listing", deps: []string{depLists}, change: blog.Change{Kind: blog.ChangePost, PostID: 7}, kept: false},
-		{name: "its likes", deps: []string{depLike(1)}, change: blog.Change{Kind: blog.ChangeLike, PostID: 1}, kept: false},
-		{name: "flush", deps: []string{depPost(1)}, change: blog.Change{Kind: blog.ChangeFlush}, kept: false},
+		{name: "its thread", deps: []string{pagecache.Post(1), pagecache.Thread("1")}, change: blog.Change{Kind: blog.ChangeComment, Thread: "1"}, kept: false},
+		{name: "another thread", deps: []string{pagecache.Post(1), pagecache.Thread("1")}, change: blog.Change{Kind: blog.ChangeComment, Thread: "2"}, kept: true},
+		{name: "its post", deps: []string{pagecache.Post(1)}, change: blog.Change{Kind: blog.ChangePost, PostID: 1}, kept: false},
+		{name: "a listing", deps: []string{pagecache.Lists}, change: blog.Change{Kind: blog.ChangePost, PostID: 7}, kept: false},
+		{name: "its likes", deps: []string{pagecache.Like(1)}, change: blog.Change{Kind: blog.ChangeLike, PostID: 1}, kept: false},
+		{name: "flush", deps: []string{pagecache.Post(1)}, change: blog.Change{Kind: blog.ChangeFlush}, kept: false},
 		{name: "no dependencies", deps: nil, change: blog.Change{Kind: blog.ChangeLike, PostID: 9}, kept: false},
-		{name: "all", deps: []string{depAll}, change: blog.Change{Kind: blog.ChangeLike, PostID: 9}, kept: false},
+		{name: "all", deps: []string{pagecache.All}, change: blog.Change{Kind: blog.ChangeLike, PostID: 9}, kept: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			entered := make(chan struct{}, 2)
 			release := make(chan struct{})
-			c := newPageCache(1<<20, newFakeClock().Now)
+			c := pagecache.New(1<<20, newFakeClock().Now)
 			var version atomic.Int64
 			page := &counted{h: func(w http.ResponseWriter, r *http.Request) {
 				v := version.Load()
 				entered <- struct{}{}
 				<-release
-				depends(w, tt.deps...) // declared late, after the change
+				pagecache.Depends(w, tt.deps...) // declared late, after the change
 				_, _ = io.WriteString(w, "version "+strconv.FormatInt(v, 10))
 			}}
-			h := c.wrap(page)
+			h := c.Wrap(page)
 			done := make(chan *httptest.ResponseRecorder)
 			go func() { done <- get(t, h, "GET", "/post/1/") }()
 			<-entered
 			version.Store(1)
-			c.apply(tt.change)
+			c.Apply(tt.change)
 			close(release)
 			first := <-done
 			assert.Equal(t, "miss", cacheState(first))
@@ -637,10 +627,9 @@ func TestPageCache_ChangeDuringRender(t *testing.T) {
 				assert.Equal(t, "version 1", next.Body.String())
 				assert.EqualValues(t, 2, page.calls.Load())
 			}
-			c.mu.Lock()
-			assert.Zero(t, c.rendering)
-			assert.Empty(t, c.depSeq, "no generations kept once renders end")
-			c.mu.Unlock()
+			rendering, generations, _ := c.InFlight()
+			assert.Zero(t, rendering)
+			assert.Zero(t, generations, "no generations kept once renders end")
 		})
 	}
 }
@@ -648,9 +637,9 @@ func TestPageCache_ChangeDuringRender(t *testing.T) {
 func TestPageCache_Expiry(t *testing.T) {
 	t.Run("max age", func(t *testing.T) {
 		clock := newFakeClock()
-		c := newPageCache(1<<20, clock.Now, cacheMaxAge(10*time.Minute))
-		page := htmlPage("p", depPost(1))
-		h := c.wrap(page)
+		c := pagecache.New(1<<20, clock.Now, pagecache.WithMaxAge(10*time.Minute))
+		page := htmlPage("p", pagecache.Post(1))
+		h := c.Wrap(page)
 		get(t, h, "GET", "/p/")
 		clock.Add(9 * time.Minute)
 		assert.Equal(t, "hit", cacheState(get(t, h, "GET", "/p/")))
@@ -661,17 +650,17 @@ func TestPageCache_Expiry(t *testing.T) {
 	t.Run("expire at", func(t *testing.T) {
 		clock := newFakeClock()
 		expired := make(chan struct{}, 1)
-		c := newPageCache(1<<20, clock.Now, cacheOnExpire(func() { expired <- struct{}{} }))
+		c := pagecache.New(1<<20, clock.Now, pagecache.WithOnExpire(func() { expired <- struct{}{} }))
 		h := newSite(t, c)
-		c.expireAt(clock.Now().Add(20 * time.Minute))
-		c.expireAt(clock.Now().Add(10 * time.Minute)) // the earlier one wins
-		c.expireAt(clock.Now().Add(30 * time.Minute))
-		c.expireAt(time.Time{})
+		c.ExpireAt(clock.Now().Add(20 * time.Minute))
+		c.ExpireAt(clock.Now().Add(10 * time.Minute)) // the earlier one wins
+		c.ExpireAt(clock.Now().Add(30 * time.Minute))
+		c.ExpireAt(time.Time{})
 		clock.Add(9 * time.Minute)
 		assert.Equal(t, "hit", cacheState(get(t, h, "GET", "/post/1/")))
 		clock.Add(time.Minute)
 		assert.Equal(t, "miss", cacheState(get(t, h, "GET", "/post/1/")))
-		assert.Equal(t, []string{"/post/1/"}, cachedKeys(c), "everything else went")
+		assert.Equal(t, []string{"/post/1/"}, c.Keys(), "everything else went")
 		select {
 		case <-expired:
 		case <-time.After(5 * time.Second):
@@ -710,16 +699,16 @@ func TestPageCache_Watch(t *testing.T) {
 	t.Run("applies changes", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		feed := &fakeFeed{ch: make(chan blog.Change)}
-		c := newPageCache(1<<20, newFakeClock().Now)
+		c := pagecache.New(1<<20, newFakeClock().Now)
 		seen := make(chan blog.Change, 4)
-		done := c.watch(ctx, feed, func(ch blog.Change) { seen <- ch })
+		done := c.Watch(ctx, feed, func(ch blog.Change) { seen <- ch })
 		h := newSite(t, c)
 
 		feed.ch <- blog.Change{Kind: blog.ChangeComment, Thread: "2"}
 		got := <-seen
 		assert.Equal(t, blog.Change{Kind: blog.ChangeComment, Thread: "2"}, got)
-		assert.NotContains(t, cachedKeys(c), "/post/2/")
-		assert.Contains(t, cachedKeys(c), "/post/1/")
+		assert.NotContains(t, c.Keys(), "/post/2/")
+		assert.Contains(t, c.Keys(), "/post/1/")
 
 		cancel()
 		select {
@@ -727,33 +716,33 @@ func TestPageCache_Watch(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatal("watch did not stop")
 		}
-		assert.Empty(t, cachedKeys(c), "emptied when the feed ends")
+		assert.Empty(t, c.Keys(), "emptied when the feed ends")
 		assert.Equal(t, "bypass", cacheState(get(t, h, "GET", "/post/1/")), "nothing cached without a feed")
 	})
 	t.Run("feed closes", func(t *testing.T) {
 		feed := make(directFeed)
-		c := newPageCache(1<<20, newFakeClock().Now)
-		done := c.watch(t.Context(), feed, nil)
+		c := pagecache.New(1<<20, newFakeClock().Now)
+		done := c.Watch(t.Context(), feed, nil)
 		close(feed)
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
 			t.Fatal("watch did not stop")
 		}
-		assert.True(t, c.closed.Load())
+		assert.True(t, c.Closed())
 	})
 	t.Run("a write is applied before its answer", func(t *testing.T) {
 		feed := make(directFeed, 8)
-		c := newPageCache(1<<20, newFakeClock().Now)
-		c.watch(t.Context(), feed, nil)
+		c := pagecache.New(1<<20, newFakeClock().Now)
+		c.Watch(t.Context(), feed, nil)
 		mux := http.NewServeMux()
-		post := htmlPage("post", depThread("1"))
+		post := htmlPage("post", pagecache.Thread("1"))
 		mux.Handle("GET /post/1/", post)
 		mux.HandleFunc("POST /comments", func(w http.ResponseWriter, r *http.Request) {
 			feed <- blog.Change{Kind: blog.ChangeComment, Thread: "1"} // the store's event
 			http.Redirect(w, r, "/post/1/", http.StatusSeeOther)
 		})
-		h := c.wrap(mux)
+		h := c.Wrap(mux)
 		for i := range 20 {
 			get(t, h, "GET", "/post/1/")
 			require.Equal(t, "hit", cacheState(get(t, h, "GET", "/post/1/")))
@@ -769,45 +758,41 @@ type unwrapper struct{ http.ResponseWriter }
 func (u unwrapper) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
 func TestDepends(t *testing.T) {
-	depends(httptest.NewRecorder(), depPost(1)) // outside the cache: nothing happens
+	pagecache.Depends(httptest.NewRecorder(), pagecache.Post(1)) // outside the cache: nothing happens
 
-	c := newPageCache(1<<20, newFakeClock().Now)
-	h := c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		depends(unwrapper{w}, depThread("5"), depPost(5))
-		depends(w, depThread("5"))
+	c := pagecache.New(1<<20, newFakeClock().Now)
+	h := c.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pagecache.Depends(unwrapper{w}, pagecache.Thread("5"), pagecache.Post(5))
+		pagecache.Depends(w, pagecache.Thread("5"))
 		_, _ = io.WriteString(w, "x")
 	}))
 	get(t, h, "GET", "/x")
-	c.mu.Lock()
-	e := c.entries["/x"]
-	c.mu.Unlock()
-	require.NotNil(t, e)
-	assert.Equal(t, []string{"post:5", "thread:5"}, e.deps)
+	assert.Equal(t, []string{pagecache.Post(5), pagecache.Thread("5")}, c.Deps("/x"))
 }
 
 func TestPageCache_Stats(t *testing.T) {
-	c := newPageCache(1<<20, newFakeClock().Now)
-	h := c.wrap(htmlPage(longBody(5000), depPost(1)))
+	c := pagecache.New(1<<20, newFakeClock().Now)
+	h := c.Wrap(htmlPage(longBody(5000), pagecache.Post(1)))
 	get(t, h, "GET", "/p/")
 	get(t, h, "GET", "/p/")
 	get(t, h, "GET", "/p/", "Authorization", "Bearer t")
-	st := c.stats()
+	st := c.Stats()
 	assert.EqualValues(t, 1, st.Hits)
 	assert.EqualValues(t, 1, st.Misses)
 	assert.EqualValues(t, 1, st.Bypasses)
 	assert.Equal(t, 1, st.Entries)
 	assert.Greater(t, st.Bytes, int64(5000), "identity body counted")
-	c.apply(blog.Change{Kind: blog.ChangePost, PostID: 1})
-	st = c.stats()
+	c.Apply(blog.Change{Kind: blog.ChangePost, PostID: 1})
+	st = c.Stats()
 	assert.EqualValues(t, 1, st.Evictions)
 	assert.Zero(t, st.Bytes)
 	assert.Zero(t, st.Entries)
 }
 
 func TestPageCache_PanicReleasesWaiters(t *testing.T) {
-	c := newPageCache(1<<20, newFakeClock().Now)
+	c := pagecache.New(1<<20, newFakeClock().Now)
 	var calls atomic.Int64
-	h := c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := c.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
 			panic(http.ErrAbortHandler)
 		}
@@ -817,17 +802,16 @@ func TestPageCache_PanicReleasesWaiters(t *testing.T) {
 	w := get(t, h, "GET", "/p/")
 	assert.Equal(t, "ok", w.Body.String())
 	assert.Equal(t, "miss", cacheState(w))
-	c.mu.Lock()
-	assert.Empty(t, c.flights)
-	assert.Zero(t, c.rendering)
-	c.mu.Unlock()
+	rendering, _, flights := c.InFlight()
+	assert.Zero(t, flights)
+	assert.Zero(t, rendering)
 }
 
 func TestAcceptsGzipAndETags(t *testing.T) {
-	assert.True(t, etagMatches([]string{` "a" ,"b"`}, `"b"`))
-	assert.False(t, etagMatches([]string{`a, "b"`}, `"b"`), "a malformed list is ignored")
-	assert.False(t, etagMatches([]string{`"b`}, `"b"`))
-	assert.False(t, etagMatches(nil, `"b"`))
+	assert.True(t, pagecache.ETagMatches([]string{` "a" ,"b"`}, `"b"`))
+	assert.False(t, pagecache.ETagMatches([]string{`a, "b"`}, `"b"`), "a malformed list is ignored")
+	assert.False(t, pagecache.ETagMatches([]string{`"b`}, `"b"`))
+	assert.False(t, pagecache.ETagMatches(nil, `"b"`))
 	for _, tt := range []struct {
 		in   string
 		want int
@@ -835,18 +819,24 @@ func TestAcceptsGzipAndETags(t *testing.T) {
 		{"", 1000}, {"q=1", 1000}, {"q=0", 0}, {"q=0.5", 500}, {" Q = 0.25 ", 250},
 		{"q=0.001", 1}, {"q=1.000", 1000}, {"q=2", 1000}, {"q=0.12345", 1000}, {"level=1;q=0", 0},
 	} {
-		assert.Equal(t, tt.want, qValue(tt.in), tt.in)
+		assert.Equal(t, tt.want, pagecache.QValue(tt.in), tt.in)
 	}
-	assert.True(t, hasCookie([]string{"a=1;b=2", "folio_x=3"}, []string{"folio_x"}))
-	assert.False(t, hasCookie([]string{"folio_xy=3; xfolio_x=1"}, []string{"folio_x"}))
-	assert.True(t, queryAllowed("", nil))
-	assert.True(t, queryAllowed("s=a&&s=b", []string{"s"}))
-	assert.False(t, queryAllowed("s=a&t", []string{"s"}))
+	assert.True(t, pagecache.HasCookie([]string{"a=1;b=2", "folio_x=3"}, []string{"folio_x"}))
+	assert.False(t, pagecache.HasCookie([]string{"folio_xy=3; xfolio_x=1"}, []string{"folio_x"}))
+	assert.True(t, pagecache.QueryAllowed("", nil))
+	assert.True(t, pagecache.QueryAllowed("s=a&&s=b", []string{"s"}))
+	assert.False(t, pagecache.QueryAllowed("s=a&t", []string{"s"}))
 }
 
-func TestDependsOnPost(t *testing.T) {
-	c := newPageCache(1<<20, newFakeClock().Now)
-	h := c.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// dependsOnPost declares the dependencies of a post's page: its content,
+// its comments and its likes.
+func dependsOnPost(w http.ResponseWriter, p *blog.Post) {
+	pagecache.Depends(w, pagecache.Post(p.ID), pagecache.Thread(strconv.FormatInt(p.ID, 10)), pagecache.Like(p.ID))
+}
+
+func TestDepends_PostPage(t *testing.T) {
+	c := pagecache.New(1<<20, newFakeClock().Now)
+	h := c.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		dependsOnPost(w, &blog.Post{ID: 42})
 		_, _ = io.WriteString(w, "x")
 	}))
@@ -856,11 +846,11 @@ func TestDependsOnPost(t *testing.T) {
 		{Kind: blog.ChangeComment, Thread: "42"},
 		{Kind: blog.ChangeLike, PostID: 42},
 	} {
-		require.Equal(t, []string{"/x"}, cachedKeys(c))
-		c.apply(blog.Change{Kind: blog.ChangeComment, Thread: "4"})
-		require.Equal(t, []string{"/x"}, cachedKeys(c), "another thread")
-		c.apply(ch)
-		assert.Empty(t, cachedKeys(c), ch.Kind)
+		require.Equal(t, []string{"/x"}, c.Keys())
+		c.Apply(blog.Change{Kind: blog.ChangeComment, Thread: "4"})
+		require.Equal(t, []string{"/x"}, c.Keys(), "another thread")
+		c.Apply(ch)
+		assert.Empty(t, c.Keys(), ch.Kind)
 		get(t, h, "GET", "/x")
 	}
 }
@@ -870,19 +860,19 @@ func FuzzCacheHeaders(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		q := qValue(s)
+		q := pagecache.QValue(s)
 		if q < 0 || q > 1000 {
-			t.Fatalf("qValue(%q) = %d", s, q)
+			t.Fatalf("pagecache.QValue(%q) = %d", s, q)
 		}
-		gz := acceptsGzip([]string{s})
+		gz := pagecache.AcceptsGzip([]string{s})
 		if !strings.Contains(strings.ToLower(s), "gzip") && !strings.Contains(s, "*") && gz {
-			t.Fatalf("acceptsGzip(%q) without gzip or *", s)
+			t.Fatalf("pagecache.AcceptsGzip(%q) without gzip or *", s)
 		}
-		if etagMatches([]string{s}, `"`+s+`"`) && !strings.Contains(s, `"`) && !strings.Contains(s, "*") {
-			t.Fatalf("etagMatches(%q) without a quoted tag", s)
+		if pagecache.ETagMatches([]string{s}, `"`+s+`"`) && !strings.Contains(s, `"`) && !strings.Contains(s, "*") {
+			t.Fatalf("pagecache.ETagMatches(%q) without a quoted tag", s)
 		}
-		_ = hasCookie([]string{s}, []string{"folio_admin"})
-		_ = queryAllowed(s, defaultCacheQueryKeys)
+		_ = pagecache.HasCookie([]string{s}, []string{"folio_admin"})
+		_ = pagecache.QueryAllowed(s, pagecache.DefaultQueryKeys)
 	})
 }
 
@@ -894,8 +884,8 @@ func TestPageCache_WatchMemstore(t *testing.T) {
 	p := &blog.Post{Slug: "hello", Title: "Hello", Status: blog.StatusPublished}
 	require.NoError(t, store.CreatePost(ctx, p))
 
-	c := newPageCache(1<<20, nil)
-	c.watch(ctx, store, nil)
+	c := pagecache.New(1<<20, nil)
+	c.Watch(ctx, store, nil)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /post/", func(w http.ResponseWriter, r *http.Request) {
 		dependsOnPost(w, p)
@@ -908,7 +898,7 @@ func TestPageCache_WatchMemstore(t *testing.T) {
 		require.NoError(t, err)
 		http.Redirect(w, r, "/post/", http.StatusSeeOther)
 	})
-	h := c.wrap(mux)
+	h := c.Wrap(mux)
 	for i := range 10 {
 		get(t, h, "GET", "/post/")
 		w := get(t, h, "GET", "/post/")
@@ -922,8 +912,8 @@ func TestPageCache_WatchMemstore(t *testing.T) {
 }
 
 func TestPageCache_Options(t *testing.T) {
-	c := newPageCache(1<<20, newFakeClock().Now, cacheQueryKeys("page"), cacheBypassCookies("sid"))
-	h := c.wrap(htmlPage("x"))
+	c := pagecache.New(1<<20, newFakeClock().Now, pagecache.WithQueryKeys("page"), pagecache.WithBypassCookies("sid"))
+	h := c.Wrap(htmlPage("x"))
 	tests := []struct {
 		target string
 		hdr    []string

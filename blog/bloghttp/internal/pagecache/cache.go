@@ -1,4 +1,4 @@
-package bloghttp
+package pagecache
 
 import (
 	"bytes"
@@ -15,123 +15,81 @@ import (
 	"time"
 
 	"github.com/folioblog/folio/blog"
-	"github.com/folioblog/folio/comments"
 )
 
-// The page cache keeps whole rendered pages in memory, each with a gzip
-// copy compressed once when it is stored, and answers repeat requests from
-// there with ETag, Last-Modified and 304 Not Modified. It is exact rather
-// than time-based: a handler declares, while it renders, what its page
-// depends on ([depends]), and the store's change events ([blog.ChangeFeed])
-// evict exactly the pages that depend on what changed. A render that
-// overlaps an eviction of something it depends on is served but not kept,
-// so a change is visible on the very next request.
-//
-// What is cached: GET and HEAD requests without an Authorization header,
-// without any of the personalisation cookies, whose query keys are all in
-// the allowlist, answered 200 with no Set-Cookie, no Content-Encoding, no
-// Vary beyond Accept-Encoding, no "Cache-Control: private" or "no-store",
-// and no "X-Folio-Cache: bypass" (which a personalised page sets). Every
-// answer that passes through carries X-Folio-Cache: hit, miss or bypass.
-
-// Dependency keys a handler declares with [depends].
+// Defaults and sizes of the page cache.
 const (
-	depLists  = "lists"  // any page listing posts: home, archives, tags, categories, feeds, sitemap, search
-	depAll    = "all"    // anything at all: evicted by every change
-	depStatic = "static" // nothing a change touches (theme files, robots.txt): evicted only by a flush or expiry
-)
-
-// depPost is the dependency on the content of post id (evicted when the
-// post is created, updated or deleted).
-func depPost(id int64) string { return "post:" + strconv.FormatInt(id, 10) }
-
-// depThread is the dependency on the comments of thread key.
-func depThread(key string) string { return "thread:" + key }
-
-// depLike is the dependency on the like count of post id.
-func depLike(id int64) string { return "like:" + strconv.FormatInt(id, 10) }
-
-// dependsOnPost declares that the page rendered into w shows post p: its
-// content, its comments (or their count) and its likes.
-func dependsOnPost(w http.ResponseWriter, p *blog.Post) {
-	depends(w, depPost(p.ID), depThread(strconv.FormatInt(p.ID, 10)), depLike(p.ID))
-}
-
-// depender is what the cache's recording ResponseWriter implements.
-type depender interface{ addDeps(keys []string) }
-
-// depends declares, while a handler renders a page into w, that the page
-// depends on keys (made by depPost, depThread, depLike, or the constants
-// depLists, depStatic, depAll). It does nothing when w is not being
-// recorded by the page cache. A cached page that declares nothing is
-// evicted by every change.
-func depends(w http.ResponseWriter, keys ...string) {
-	for {
-		if d, ok := w.(depender); ok {
-			d.addDeps(keys)
-			return
-		}
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return
-		}
-		w = u.Unwrap()
-	}
-}
-
-// Defaults of the page cache.
-const (
-	defaultCacheMaxAge = time.Hour
+	// DefaultMaxAge is how long a page stays cached at most unless
+	// [WithMaxAge] says otherwise.
+	DefaultMaxAge = time.Hour
+	// maxEntryShare is the share of the budget one page may take at
+	// most: an eighth.
+	maxEntryShare = 8
 	// entryOverhead approximates the memory an entry takes beyond its
 	// bodies, key and headers: the struct, map slots, index sets.
 	entryOverhead = 512
+	// headerValueOverhead and depOverhead approximate the memory of one
+	// stored header value and one dependency beyond their bytes.
+	headerValueOverhead = 16
+	depOverhead         = 32
+	// maxSlackShare bounds the unused capacity a stored body may keep: an
+	// eighth of its length, else it is copied to fit.
+	maxSlackShare = 8
 	// minGzip is the smallest body worth compressing.
 	minGzip = 512
+	// etagHashBytes is how many bytes of a body's SHA-256 make its ETag.
+	etagHashBytes = 12
+	// gzipRatioGuess and gzipHeaderBytes size the buffer a page is
+	// compressed into: about a third of the page, plus gzip's framing.
+	gzipRatioGuess  = 3
+	gzipHeaderBytes = 64
 )
 
-// defaultCacheQueryKeys are the query parameters whose pages are cached:
-// list pagination, comment pages, search words and feed types. A request
-// with any other parameter is passed through uncached, so that endless
-// distinct queries cannot churn the cache.
-var defaultCacheQueryKeys = []string{"after", "cpage", "s", "type"}
+// defaultQueryKeys are the query parameters whose pages are cached: list
+// pagination, comment pages, search words and feed types. A request with
+// any other parameter is passed through uncached, so that endless distinct
+// queries cannot churn the cache.
+var defaultQueryKeys = []string{"after", "cpage", "s", "type"}
 
-// cacheOption configures a pageCache.
-type cacheOption func(*pageCache)
+// Option configures a [Cache].
+type Option func(*Cache)
 
-// cacheMaxAge sets how long a page may stay cached at most (default one
-// hour); pages carry anti-forgery tokens that expire.
-func cacheMaxAge(d time.Duration) cacheOption { return func(c *pageCache) { c.maxAge = d } }
+// WithMaxAge sets how long a page may stay cached at most (default
+// [DefaultMaxAge]); pages carry anti-forgery tokens that expire.
+func WithMaxAge(d time.Duration) Option { return func(c *Cache) { c.maxAge = d } }
 
-// cacheBypassCookies sets the cookies whose presence marks a visitor whose
-// pages are personalised and never cached (default: the moderator's
-// session and the remembered commenter).
-func cacheBypassCookies(names ...string) cacheOption {
-	return func(c *pageCache) { c.bypassCookies = slices.Clone(names) }
+// WithBypassCookies sets the cookies whose presence marks a visitor whose
+// pages are personalised and never cached (default none).
+func WithBypassCookies(names ...string) Option {
+	return func(c *Cache) { c.bypassCookies = slices.Clone(names) }
 }
 
-// cacheQueryKeys sets the query parameters a cached page may have.
-func cacheQueryKeys(keys ...string) cacheOption {
-	return func(c *pageCache) { c.queryKeys = slices.Clone(keys) }
+// WithQueryKeys sets the query parameters a cached page may have (default
+// after, cpage, s and type); a request with any other is passed through.
+func WithQueryKeys(keys ...string) Option {
+	return func(c *Cache) { c.queryKeys = slices.Clone(keys) }
 }
 
-// cacheBypass adds a test of requests that must not be cached, such as a
+// WithBypass adds a test of requests that must not be cached, such as a
 // host's Authorizer recognising a moderator by the host's own cookie.
-func cacheBypass(f func(*http.Request) bool) cacheOption {
-	return func(c *pageCache) { c.bypass = f }
+func WithBypass(f func(*http.Request) bool) Option {
+	return func(c *Cache) { c.bypass = f }
 }
 
-// cacheOnExpire sets a function called, in its own goroutine, after the
-// time given to expireAt has come and everything was evicted: the server
-// uses it to look up the next scheduled post.
-func cacheOnExpire(f func()) cacheOption { return func(c *pageCache) { c.onExpire = f } }
+// WithOnExpire sets a function called, in its own goroutine, after the
+// time given to [Cache.ExpireAt] has come and everything was evicted: a
+// server uses it to look up the next scheduled post.
+func WithOnExpire(f func()) Option { return func(c *Cache) { c.onExpire = f } }
 
-// cacheGzipLevel sets the compression level of the stored gzip copies
-// (default gzip.BestSpeed).
-func cacheGzipLevel(level int) cacheOption { return func(c *pageCache) { c.gzipLevel = level } }
+// WithGzipLevel sets the compression level of the stored gzip copies
+// (default gzip.BestSpeed); an invalid level means gzip.DefaultCompression.
+func WithGzipLevel(level int) Option { return func(c *Cache) { c.gzipLevel = level } }
 
-// pageCache is the page cache. It is safe for concurrent use.
-type pageCache struct {
-	// Set by newPageCache, then read-only.
+// Cache is the page cache: a [net/http] middleware ([Cache.Wrap]) that
+// keeps whole pages and evicts them by their declared dependencies. It is
+// safe for concurrent use.
+type Cache struct {
+	// Set by New, then read-only.
 	maxBytes      int64
 	maxEntry      int64 // an entry larger than this is not kept
 	maxAge        time.Duration
@@ -222,25 +180,23 @@ var (
 	cacheHeader = http.CanonicalHeaderKey("X-Folio-Cache")
 )
 
-// newPageCache returns a cache of at most maxBytes of pages (nothing is
-// cached if maxBytes is 0 or less), reading the time from now (time.Now
-// if nil).
-func newPageCache(maxBytes int64, now func() time.Time, opts ...cacheOption) *pageCache {
+// New returns a cache of at most maxBytes of pages (nothing is cached if
+// maxBytes is 0 or less), reading the time from now (time.Now if nil).
+func New(maxBytes int64, now func() time.Time, opts ...Option) *Cache {
 	if now == nil {
 		now = time.Now
 	}
-	c := &pageCache{
-		maxBytes:      maxBytes,
-		maxEntry:      maxBytes / 8,
-		maxAge:        defaultCacheMaxAge,
-		now:           now,
-		bypassCookies: []string{AdminCookie, comments.RememberCookie},
-		queryKeys:     defaultCacheQueryKeys,
-		gzipLevel:     gzip.BestSpeed,
-		entries:       make(map[string]*entry),
-		index:         make(map[string]map[*entry]struct{}),
-		flights:       make(map[string]*flight),
-		depSeq:        make(map[string]uint64),
+	c := &Cache{
+		maxBytes:  maxBytes,
+		maxEntry:  maxBytes / maxEntryShare,
+		maxAge:    DefaultMaxAge,
+		now:       now,
+		queryKeys: defaultQueryKeys,
+		gzipLevel: gzip.BestSpeed,
+		entries:   make(map[string]*entry),
+		index:     make(map[string]map[*entry]struct{}),
+		flights:   make(map[string]*flight),
+		depSeq:    make(map[string]uint64),
 	}
 	for _, opt := range opts {
 		opt(c)
@@ -249,26 +205,31 @@ func newPageCache(maxBytes int64, now func() time.Time, opts ...cacheOption) *pa
 	return c
 }
 
-// cacheStats are the counters of a pageCache.
-type cacheStats struct {
-	Hits, Misses, Bypasses, Evictions int64
-	Entries                           int
-	Bytes                             int64
+// Stats are the counters of a [Cache].
+type Stats struct {
+	Hits, Misses, Bypasses int64 // answers, by their X-Folio-Cache state
+	Evictions              int64 // pages removed, for any reason
+	Entries                int   // pages cached now
+	Bytes                  int64 // their approximate memory
 }
 
-// stats returns the cache's counters.
-func (c *pageCache) stats() cacheStats {
+// Stats returns the cache's counters: answers by their X-Folio-Cache
+// state, pages evicted, and what is cached now.
+func (c *Cache) Stats() Stats {
 	c.mu.Lock()
 	n, b := len(c.entries), c.bytes
 	c.mu.Unlock()
-	return cacheStats{
+	return Stats{
 		Hits: c.hits.Load(), Misses: c.misses.Load(), Bypasses: c.bypasses.Load(),
 		Evictions: c.evictions.Load(), Entries: n, Bytes: b,
 	}
 }
 
-// wrap returns next behind the cache.
-func (c *pageCache) wrap(next http.Handler) http.Handler {
+// Wrap returns next behind the cache. Every answer that passes through
+// carries X-Folio-Cache: hit, miss or bypass. A request other than GET or
+// HEAD, once answered, waits until [Cache.Watch] has applied the changes
+// already delivered, so that the visitor's next request sees the write.
+func (c *Cache) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !c.eligible(r) {
 			c.bypasses.Add(1)
@@ -289,13 +250,13 @@ func (c *pageCache) wrap(next http.Handler) http.Handler {
 }
 
 // pending reports whether the watch loop has changes it has not applied.
-func (c *pageCache) pending() bool {
+func (c *Cache) pending() bool {
 	ch := c.changes.Load()
 	return ch != nil && (len(*ch) > 0 || c.applying.Load())
 }
 
 // eligible reports whether r may be answered from the cache.
-func (c *pageCache) eligible(r *http.Request) bool {
+func (c *Cache) eligible(r *http.Request) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
@@ -314,7 +275,7 @@ func (c *pageCache) eligible(r *http.Request) bool {
 // maxStackKey is the longest key built without allocating on a hit.
 const maxStackKey = 256
 
-func (c *pageCache) serveCached(w http.ResponseWriter, r *http.Request, next http.Handler) {
+func (c *Cache) serveCached(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	var buf [maxStackKey]byte
 	k := append(buf[:0], r.URL.EscapedPath()...)
 	if r.URL.RawQuery != "" {
@@ -371,7 +332,7 @@ func (c *pageCache) serveCached(w http.ResponseWriter, r *http.Request, next htt
 
 // render runs next for r as the one render of key, serves its answer and
 // keeps it if it is a cacheable page nothing evicted meanwhile.
-func (c *pageCache) render(w http.ResponseWriter, r *http.Request, next http.Handler, key string, f *flight, start uint64) {
+func (c *Cache) render(w http.ResponseWriter, r *http.Request, next http.Handler, key string, f *flight, start uint64) {
 	rec := &recorder{c: c, w: w, h: make(http.Header)}
 	var e *entry
 	finished := false
@@ -429,7 +390,7 @@ const (
 // recorder is the ResponseWriter a render writes to: it buffers a
 // cacheable page and passes anything else straight through.
 type recorder struct {
-	c      *pageCache
+	c      *Cache
 	w      http.ResponseWriter
 	h      http.Header
 	status int
@@ -530,9 +491,9 @@ var ownHeaders = map[string]bool{
 
 // newEntry builds the entry of a recorded page: its validators and its
 // gzip copy. A page too large to keep gets no gzip copy.
-func (c *pageCache) newEntry(key string, rec *recorder) *entry {
+func (c *Cache) newEntry(key string, rec *recorder) *entry {
 	body := rec.body.Bytes()
-	if cap(body)-len(body) > len(body)/8 {
+	if cap(body)-len(body) > len(body)/maxSlackShare {
 		body = bytes.Clone(body)
 	}
 	now := c.now()
@@ -559,7 +520,7 @@ func (c *pageCache) newEntry(key string, rec *recorder) *entry {
 		e.header = append(e.header, headerField{k, slices.Clip(slices.Clone(v))})
 		size += int64(len(k))
 		for _, s := range v {
-			size += int64(len(s)) + 16
+			size += int64(len(s)) + headerValueOverhead
 		}
 	}
 	slices.SortFunc(e.header, func(a, b headerField) int { return strings.Compare(a.key, b.key) })
@@ -571,7 +532,7 @@ func (c *pageCache) newEntry(key string, rec *recorder) *entry {
 		tag = et[1 : len(et)-1]
 	} else {
 		sum := sha256.Sum256(body)
-		tag = base64.RawURLEncoding.EncodeToString(sum[:12])
+		tag = base64.RawURLEncoding.EncodeToString(sum[:etagHashBytes])
 	}
 	e.etag = []string{`"` + tag + `"`}
 	e.length = []string{strconv.Itoa(len(body))}
@@ -588,7 +549,7 @@ func (c *pageCache) newEntry(key string, rec *recorder) *entry {
 	slices.Sort(deps)
 	e.deps = slices.Clip(slices.Compact(deps))
 	for _, d := range e.deps {
-		size += int64(len(d)) + 32
+		size += int64(len(d)) + depOverhead
 	}
 	e.size = size
 	return e
@@ -603,9 +564,9 @@ func compressible(ctype string) bool {
 }
 
 // compress returns body gzipped.
-func (c *pageCache) compress(body []byte) []byte {
+func (c *Cache) compress(body []byte) []byte {
 	var out bytes.Buffer
-	out.Grow(len(body)/3 + 64)
+	out.Grow(len(body)/gzipRatioGuess + gzipHeaderBytes)
 	zw, _ := c.gzipPool.Get().(*gzip.Writer)
 	if zw == nil {
 		var err error
@@ -623,7 +584,7 @@ func (c *pageCache) compress(body []byte) []byte {
 
 // serve answers r with e: the gzip copy if the client takes it, 304 if its
 // validators match, headers alone for HEAD.
-func (c *pageCache) serve(w http.ResponseWriter, r *http.Request, e *entry, state []string) {
+func (c *Cache) serve(w http.ResponseWriter, r *http.Request, e *entry, state []string) {
 	h := w.Header()
 	for i := range e.header {
 		h[e.header[i].key] = e.header[i].vals
@@ -730,11 +691,18 @@ func acceptsGzip(vals []string) bool {
 	return gzipQ > 0 && gzipQ >= identityQ
 }
 
-// qValue returns the q parameter among params in thousandths: 1000 when
+// qMax is the highest q-value, 1, in the thousandths qValue counts in;
+// maxQLen is the length of the longest q-value RFC 9110 allows ("0.001").
+const (
+	qMax    = 1000
+	maxQLen = 5
+)
+
+// qValue returns the q parameter among params in thousandths: qMax when
 // absent or malformed.
 func qValue(params string) int {
 	if params == "" {
-		return 1000
+		return qMax
 	}
 	for p := range strings.SplitSeq(params, ";") {
 		name, val, ok := strings.Cut(strings.TrimSpace(p), "=")
@@ -743,24 +711,24 @@ func qValue(params string) int {
 		}
 		val = strings.TrimSpace(val)
 		if val == "" || (val[0] != '0' && val[0] != '1') {
-			return 1000
+			return qMax
 		}
-		q, scale := int(val[0]-'0')*1000, 100
+		q, scale := int(val[0]-'0')*qMax, qMax/10
 		if len(val) > 1 {
-			if val[1] != '.' || len(val) > 5 {
-				return 1000
+			if val[1] != '.' || len(val) > maxQLen {
+				return qMax
 			}
 			for _, d := range val[2:] {
 				if d < '0' || d > '9' {
-					return 1000
+					return qMax
 				}
 				q += int(d-'0') * scale
 				scale /= 10
 			}
 		}
-		return min(q, 1000)
+		return min(q, qMax)
 	}
-	return 1000
+	return qMax
 }
 
 // hasCookie reports whether the Cookie lines vals name any of names.
@@ -794,7 +762,7 @@ func queryAllowed(raw string, keys []string) bool {
 
 // staleLocked reports whether a render that started at start and
 // declared deps overlapped the eviction of anything it depends on.
-func (c *pageCache) staleLocked(start uint64, deps []string) bool {
+func (c *Cache) staleLocked(start uint64, deps []string) bool {
 	if c.seq == start {
 		return false
 	}
@@ -802,7 +770,7 @@ func (c *pageCache) staleLocked(start uint64, deps []string) bool {
 		return true
 	}
 	for _, d := range deps {
-		if d == depAll || c.depSeq[d] > start {
+		if d == All || c.depSeq[d] > start {
 			return true
 		}
 	}
@@ -811,7 +779,7 @@ func (c *pageCache) staleLocked(start uint64, deps []string) bool {
 
 // insertLocked adds e as the most recent page, evicting the least recent
 // ones beyond the budget.
-func (c *pageCache) insertLocked(e *entry) {
+func (c *Cache) insertLocked(e *entry) {
 	if old := c.entries[e.key]; old != nil {
 		c.removeLocked(old)
 	}
@@ -819,7 +787,7 @@ func (c *pageCache) insertLocked(e *entry) {
 	c.entries[e.key] = e
 	deps := e.deps
 	if len(deps) == 0 {
-		deps = []string{depAll}
+		deps = []string{All}
 	}
 	for _, d := range deps {
 		set := c.index[d]
@@ -838,7 +806,7 @@ func (c *pageCache) insertLocked(e *entry) {
 }
 
 // touchLocked marks e the most recently used.
-func (c *pageCache) touchLocked(e *entry) {
+func (c *Cache) touchLocked(e *entry) {
 	if c.lru.next == e {
 		return
 	}
@@ -848,14 +816,14 @@ func (c *pageCache) touchLocked(e *entry) {
 }
 
 // removeLocked evicts e.
-func (c *pageCache) removeLocked(e *entry) {
+func (c *Cache) removeLocked(e *entry) {
 	if c.entries[e.key] != e {
 		return
 	}
 	delete(c.entries, e.key)
 	deps := e.deps
 	if len(deps) == 0 {
-		deps = []string{depAll}
+		deps = []string{All}
 	}
 	for _, d := range deps {
 		if set := c.index[d]; set != nil {
@@ -873,7 +841,7 @@ func (c *pageCache) removeLocked(e *entry) {
 
 // evictDepLocked evicts every page that depends on dep, and remembers the
 // eviction for the renders running.
-func (c *pageCache) evictDepLocked(dep string) {
+func (c *Cache) evictDepLocked(dep string) {
 	if c.rendering > 0 {
 		c.depSeq[dep] = c.seq
 	}
@@ -883,7 +851,7 @@ func (c *pageCache) evictDepLocked(dep string) {
 }
 
 // flushLocked evicts everything.
-func (c *pageCache) flushLocked() {
+func (c *Cache) flushLocked() {
 	c.seq++
 	c.flushSeq = c.seq
 	for c.lru.prev != &c.lru {
@@ -891,45 +859,37 @@ func (c *pageCache) flushLocked() {
 	}
 }
 
-// apply evicts the pages that depend on what ch changed: a post change
+// Apply evicts the pages that depend on what ch changed: a post change
 // evicts that post's pages and every listing; a comment change the pages
 // of its thread; a like the pages showing that post's likes; a flush (or
 // a kind it does not know) everything. Pages that declared no
 // dependencies go with every change.
-func (c *pageCache) apply(ch blog.Change) {
+func (c *Cache) Apply(ch blog.Change) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.lastEvt = c.now()
 	switch ch.Kind {
 	case blog.ChangePost:
 		c.seq++
-		c.evictDepLocked(depPost(ch.PostID))
-		c.evictDepLocked(depLists)
+		c.evictDepLocked(Post(ch.PostID))
+		c.evictDepLocked(Lists)
 	case blog.ChangeComment:
 		c.seq++
-		c.evictDepLocked(depThread(ch.Thread))
+		c.evictDepLocked(Thread(ch.Thread))
 	case blog.ChangeLike:
 		c.seq++
-		c.evictDepLocked(depLike(ch.PostID))
+		c.evictDepLocked(Like(ch.PostID))
 	default:
 		c.flushLocked()
 		return
 	}
-	c.evictDepLocked(depAll)
+	c.evictDepLocked(All)
 }
 
-// flush evicts everything.
-func (c *pageCache) flush() {
-	c.mu.Lock()
-	c.lastEvt = c.now()
-	c.flushLocked()
-	c.mu.Unlock()
-}
-
-// expireAt makes the cache evict everything at t (or at the earliest of
+// ExpireAt makes the cache evict everything at t (or at the earliest of
 // the times it was given), such as when a scheduled post becomes visible:
 // [blog.Blog.NextScheduledChange]. A zero t does nothing.
-func (c *pageCache) expireAt(t time.Time) {
+func (c *Cache) ExpireAt(t time.Time) {
 	if t.IsZero() {
 		return
 	}
@@ -941,7 +901,7 @@ func (c *pageCache) expireAt(t time.Time) {
 }
 
 // expireLocked evicts everything if the expiry time has come.
-func (c *pageCache) expireLocked(now time.Time) {
+func (c *Cache) expireLocked(now time.Time) {
 	if c.expiry.IsZero() || now.Before(c.expiry) {
 		return
 	}
@@ -953,12 +913,14 @@ func (c *pageCache) expireLocked(now time.Time) {
 	}
 }
 
-// watch subscribes to feed and, in a goroutine of its own until ctx is
+// Watch subscribes to feed and, in a goroutine of its own until ctx is
 // done or the feed closes, applies each change and then passes it to
-// onChange (if not nil). Changes made after watch returns are applied.
+// onChange (if not nil). Changes made after Watch returns are applied.
 // When the feed ends the cache is emptied and caches nothing more, since
 // it would no longer hear of changes. The returned channel is closed then.
-func (c *pageCache) watch(ctx context.Context, feed blog.ChangeFeed, onChange func(blog.Change)) <-chan struct{} {
+// Watch is called at most once per Cache; [Cache.Apply] may be called
+// beside it.
+func (c *Cache) Watch(ctx context.Context, feed blog.ChangeFeed, onChange func(blog.Change)) <-chan struct{} {
 	changes := feed.Changes(ctx)
 	syncCh := make(chan chan struct{})
 	done := make(chan struct{})
@@ -969,7 +931,7 @@ func (c *pageCache) watch(ctx context.Context, feed blog.ChangeFeed, onChange fu
 	handle := func(ch blog.Change) {
 		c.applying.Store(true)
 		defer c.applying.Store(false)
-		c.apply(ch)
+		c.Apply(ch)
 		if onChange != nil {
 			onChange(ch)
 		}
@@ -1014,7 +976,7 @@ func (c *pageCache) watch(ctx context.Context, feed blog.ChangeFeed, onChange fu
 
 // sync waits until the watch loop has applied every change already
 // delivered to it; it returns at once if nothing is watched.
-func (c *pageCache) sync(ctx context.Context) {
+func (c *Cache) sync(ctx context.Context) {
 	c.mu.Lock()
 	syncCh, done := c.syncCh, c.done
 	c.mu.Unlock()

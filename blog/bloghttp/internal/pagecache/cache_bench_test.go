@@ -1,4 +1,4 @@
-package bloghttp
+package pagecache_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 )
 
 // benchPage is an HTML page of about n bytes with varied words, so that
@@ -64,15 +65,15 @@ func BenchmarkPageCache(b *testing.B) {
 	body := benchPage(60 << 10)
 	length := strconv.Itoa(len(body))
 	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		depends(w, depPost(1), depThread("1"), depLike(1), depLists)
+		pagecache.Depends(w, pagecache.Post(1), pagecache.Thread("1"), pagecache.Like(1), pagecache.Lists)
 		h := w.Header()
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		h.Set("Content-Length", length)
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(body)
 	})
-	c := newPageCache(64<<20, nil)
-	cached := c.wrap(bare)
+	c := pagecache.New(64<<20, nil)
+	cached := c.Wrap(bare)
 
 	run := func(b *testing.B, h http.Handler, hdr ...string) {
 		r := httptest.NewRequest("GET", "/2013/01/02/a-post/", nil)
@@ -110,7 +111,7 @@ func BenchmarkPageCache(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
-			c.apply(blog.Change{Kind: blog.ChangeComment, Thread: "1"})
+			c.Apply(blog.Change{Kind: blog.ChangeComment, Thread: "1"})
 			w.reset()
 			cached.ServeHTTP(w, r)
 		}
@@ -126,12 +127,12 @@ func BenchmarkPageCacheGzipLevel(b *testing.B) {
 		level int
 	}{{"BestSpeed", gzip.BestSpeed}, {"Default", gzip.DefaultCompression}, {"Best", gzip.BestCompression}} {
 		b.Run(level.name, func(b *testing.B) {
-			c := newPageCache(64<<20, nil, cacheGzipLevel(level.level))
+			c := pagecache.New(64<<20, nil, pagecache.WithGzipLevel(level.level))
 			var n int
 			b.ReportAllocs()
 			b.SetBytes(int64(len(body)))
 			for b.Loop() {
-				n = len(c.compress(body))
+				n = len(c.Compress(body))
 			}
 			b.ReportMetric(float64(n), "gzip-bytes")
 			b.ReportMetric(float64(len(body))/float64(n), "ratio")
