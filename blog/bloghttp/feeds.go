@@ -287,22 +287,30 @@ func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, p *blo
 		if c.Status != comments.StatusApproved {
 			continue
 		}
-		doc.items = append(doc.items, feedItem{
-			title:       "By: " + c.Author.Name,
-			link:        s.URL("/comments/" + strconv.FormatInt(c.ID, 10)),
-			id:          s.tagURI(c.CreatedAt, "/comments/"+strconv.FormatInt(c.ID, 10)),
-			author:      c.Author.Name,
-			summaryHTML: string(c.HTML),
-			content:     string(c.HTML),
-			published:   c.CreatedAt,
-			updated:     c.CreatedAt,
-		})
+		it := s.commentItem(p, c)
+		it.title = "By: " + c.Author.Name
+		doc.items = append(doc.items, it)
 		if c.CreatedAt.After(doc.updated) {
 			doc.updated = c.CreatedAt
 		}
 	}
 	depends(w, depPost(p.ID), depThread(thread))
 	s.serveFeed(w, r, &doc, format)
+}
+
+// commentItem is comment c on post p as a feed item, titled as in
+// WordPress's feed of all comments.
+func (s *Server) commentItem(p *blog.Post, c *comments.Comment) feedItem {
+	return feedItem{
+		title:       "Comment on " + p.Title + " by " + c.Author.Name,
+		link:        s.URL("/comments/" + strconv.FormatInt(c.ID, 10)),
+		id:          s.tagURI(c.CreatedAt, "/comments/"+strconv.FormatInt(c.ID, 10)),
+		author:      c.Author.Name,
+		summaryHTML: string(c.HTML),
+		content:     string(c.HTML),
+		published:   c.CreatedAt,
+		updated:     c.CreatedAt,
+	}
 }
 
 // serveFeed writes doc in format, answering conditional requests.
