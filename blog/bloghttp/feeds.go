@@ -344,7 +344,7 @@ func (s *Server) encodeFeed(doc *feedDoc, format feedFormat) ([]byte, error) {
 		updated = epoch
 	}
 	f := &feeds.Feed{
-		Title:       doc.title,
+		Title:       plainText(doc.title),
 		Link:        &feeds.Link{Href: doc.link},
 		Description: doc.description,
 		Author:      &feeds.Author{Name: s.site.Author},
@@ -353,17 +353,17 @@ func (s *Server) encodeFeed(doc *feedDoc, format feedFormat) ([]byte, error) {
 	}
 	for _, it := range doc.items {
 		item := &feeds.Item{
-			Title:       it.title,
+			Title:       plainText(it.title),
 			Link:        &feeds.Link{Href: it.link},
-			Description: it.summaryHTML,
+			Description: absoluteHTML(it.summaryHTML, s.base),
 			Id:          it.id,
 			IsPermaLink: "false",
 			Created:     it.published.UTC(),
 			Updated:     it.updated.UTC(),
-			Content:     it.content,
+			Content:     absoluteHTML(it.content, s.base),
 		}
-		if it.author != "" {
-			item.Author = &feeds.Author{Name: it.author}
+		if name := plainText(it.author); name != "" {
+			item.Author = &feeds.Author{Name: name}
 		}
 		f.Items = append(f.Items, item)
 	}
