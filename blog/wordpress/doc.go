@@ -91,6 +91,12 @@
 // store without redirects imports all the same; the paths not recorded
 // are counted and reported.
 //
+// Category and author archives keep their old query links too: the first
+// published post of each category records "/?cat=ID" and
+// "/category/SLUG/?cat=ID" (ID being WordPress's term ID), and the first
+// of each author "/?author=ID" and "/author/LOGIN/", from which the HTTP
+// layer finds the category or the author (blog/bloghttp answers them).
+//
 // # Exporting
 //
 // [Export] writes every post and page with its comments as a WXR 1.2 file:

@@ -142,7 +142,7 @@ func (im *Importer) Import(ctx context.Context, r io.ReadSeeker) (Summary, error
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return sum, fmt.Errorf("wordpress: import: %w", err)
 	}
-	run := &run{im: im, sum: &sum, ch: ch, cats: map[string]bool{}, tags: map[string]bool{}, authors: map[string]bool{}}
+	run := &run{im: im, sum: &sum, ch: ch, cats: map[string]bool{}, tags: map[string]bool{}, authors: map[string]bool{}, linked: map[string]bool{}}
 	err = run.items(ctx, r, size)
 	run.finish()
 	return sum, err
@@ -154,13 +154,14 @@ type channel struct {
 	authors    map[string]*Author // by login
 	authorList []*Author
 	categories []*Category
+	catIDs     map[string]int64 // WordPress term IDs of categories, by checked slug
 	tags       []*Tag
 	items      int
 }
 
 // scan is the first pass.
 func (im *Importer) scan(ctx context.Context, r io.Reader, size int64) (*channel, error) {
-	ch := &channel{site: &Site{}, authors: map[string]*Author{}}
+	ch := &channel{site: &Site{}, authors: map[string]*Author{}, catIDs: map[string]int64{}}
 	rd := NewReader(r, ReaderLocation(im.cfg.loc))
 	rd.countOnly = true
 	for {
@@ -184,6 +185,9 @@ func (im *Importer) scan(ctx context.Context, r io.Reader, size int64) (*channel
 			}
 		case *Category:
 			ch.categories = append(ch.categories, it)
+			if it.ID > 0 {
+				ch.catIDs[checkedSlug(it.Slug)] = it.ID
+			}
 		case *Tag:
 			ch.tags = append(ch.tags, it)
 		case *Post:
@@ -204,6 +208,7 @@ type run struct {
 	tags    map[string]bool
 	authors map[string]bool // logins credited on imported posts
 	noRedir bool            // the missing RedirectStore was reported
+	linked  map[string]bool // categories ("cat:SLUG") and authors ("author:LOGIN") whose old links are recorded
 }
 
 func (r *run) items(ctx context.Context, src io.Reader, size int64) error {
@@ -556,8 +561,9 @@ func (r *run) redirect(ctx context.Context, wp *Post, p *blog.Post, name string)
 			paths = append(paths, "/?page_id="+id)
 		}
 	}
+	archives := r.archiveLinks(wp, p)
 	if r.im.redirects == nil {
-		r.sum.RedirectsSkipped += len(paths)
+		r.sum.RedirectsSkipped += len(paths) + len(archives)
 		if !r.noRedir && len(paths) > 0 {
 			r.noRedir = true
 			r.skip("old links", "the store keeps no redirects (it is not a blog.RedirectStore): old WordPress links will not lead to the imported posts")
@@ -570,7 +576,44 @@ func (r *run) redirect(ctx context.Context, wp *Post, p *blog.Post, name string)
 		}
 		r.sum.Redirects++
 	}
+	for _, path := range archives {
+		if err := r.im.redirects.PutRedirect(ctx, path, p.ID); err != nil {
+			return fmt.Errorf("wordpress: import %s: redirect %q: %w", name, path, err)
+		}
+		r.sum.ArchiveLinks++
+	}
 	return nil
+}
+
+// archiveLinks returns the old links of the category and author archives
+// that p is the first published post of in this run: "/?cat=ID" with
+// "/category/SLUG/?cat=ID" (which of p's categories term ID is), and
+// "/?author=ID" with "/author/LOGIN/". They lead to p, from which the HTTP
+// layer finds the category or the author.
+func (r *run) archiveLinks(wp *Post, p *blog.Post) []string {
+	if p.Kind != blog.KindPost || p.Status != blog.StatusPublished {
+		return nil
+	}
+	var paths []string
+	for _, c := range p.Categories {
+		id := r.ch.catIDs[c.Slug]
+		if id <= 0 || r.linked["cat:"+c.Slug] {
+			continue
+		}
+		r.linked["cat:"+c.Slug] = true
+		q := "?cat=" + strconv.FormatInt(id, 10)
+		paths = append(paths, "/"+q, "/category/"+c.Slug+"/"+q)
+	}
+	if a := r.ch.authors[wp.Creator]; a != nil && !r.linked["author:"+a.Login] {
+		r.linked["author:"+a.Login] = true
+		if a.ID > 0 {
+			paths = append(paths, "/?author="+strconv.FormatInt(a.ID, 10))
+		}
+		if nice := blog.Slugify(a.Login); nice != "" {
+			paths = append(paths, "/author/"+nice+"/")
+		}
+	}
+	return paths
 }
 
 // base is the URL the site's permalinks start with.

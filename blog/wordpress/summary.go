@@ -50,6 +50,10 @@ type Summary struct {
 	Redirects        int // old paths recorded (old permalinks, /?p=ID, /?page_id=ID)
 	SameLinks        int // old permalinks equal to the new ones: no redirect needed
 	RedirectsSkipped int // old paths not recorded because the store keeps no redirects
+	// ArchiveLinks counts the old links of category and author archives
+	// recorded (/?cat=ID, /?author=ID, /author/LOGIN/), each leading to
+	// the first published post of that category or author.
+	ArchiveLinks int
 
 	// Skipped lists what was not imported, and why.
 	Skipped []Entry
@@ -74,6 +78,9 @@ func (s Summary) String() string {
 	}
 	fmt.Fprintf(&b, "captions made figures: %d; shortcodes kept as placeholders: %d\n", s.Captions, s.Shortcodes)
 	fmt.Fprintf(&b, "redirects recorded: %d", s.Redirects)
+	if s.ArchiveLinks > 0 {
+		fmt.Fprintf(&b, "; archive links: %d", s.ArchiveLinks)
+	}
 	if s.SameLinks > 0 {
 		fmt.Fprintf(&b, "; links unchanged: %d", s.SameLinks)
 	}
