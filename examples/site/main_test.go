@@ -616,6 +616,27 @@ func TestRun_Import(t *testing.T) {
 	assert.Contains(t, body, "Heard them from the hill this morning.")
 	assert.Contains(t, body, `src="/media/wp-gulls.jpg"`, "the photo served by the site, not the old host")
 	assert.NotContains(t, body, "harbour.example/wp-content")
+	// WordPress's links lead to the imported pages, its IDs winning over
+	// Folio's own (Folio's post 2 is not WordPress's page 2).
+	for target, want := range map[string]string{
+		"/?p=2":                "/about/",
+		"/?p=21":               "/2019/04/02/the-gulls-are-back/",
+		"/?page_id=2":          "/about/",
+		"/?cat=2":              "/category/harbour-life/",
+		"/?tag=gulls":          "/tag/gulls/",
+		"/?author=1":           "/author/rosa-quay/",
+		"/?m=201904":           "/2019/04/",
+		"/?feed=rss2":          "/feed/",
+		"/?feed=comments-rss2": "/comments/feed/",
+	} {
+		res, _ := get(t, s.handler, target)
+		assert.Equal(t, http.StatusMovedPermanently, res.StatusCode, target)
+		assert.Equal(t, want, res.Header.Get("Location"), target)
+	}
+	for _, path := range []string{"/author/rosa-quay/", "/author/rosa/", "/author/rosa/feed/", "/comments/feed/"} {
+		res, _ := get(t, s.handler, path)
+		assert.Equal(t, http.StatusOK, res.StatusCode, path)
+	}
 	res, photo := get(t, s.handler, "/media/wp-gulls.jpg")
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	want, err := os.ReadFile(filepath.Join(uploads, "gulls.jpg"))
