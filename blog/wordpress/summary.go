@@ -30,7 +30,8 @@ type Summary struct {
 	Pages    Count
 	Comments Count
 	// Other counts items of other post types (attachments, menu items,
-	// revisions, …), which are never imported; each is in Skipped.
+	// revisions, …), which are never imported as posts; each is in
+	// Skipped. With WithMedia, attachments are counted in Media instead.
 	Other int
 
 	// Categories, Tags and Authors are not stored on their own in Folio:

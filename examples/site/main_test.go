@@ -747,4 +747,6 @@ func Example_help() {
 	//     	add sample content to an empty database (default true)
 	//   -tz NAME
 	//     	time zone of the site, an IANA NAME (default the machine's)
+	//   -uploads DIR
+	//     	import: a local copy DIR of the old site's wp-content/uploads, read before downloading
 }
