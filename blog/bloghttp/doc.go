@@ -16,13 +16,22 @@
 //
 // # Routes
 //
-// Relative to the base: the home page / (with ?s= for search, ?p=ID for
-// old links), /YYYY/, /YYYY/MM/, /YYYY/MM/DD/, post permalinks, /tag/NAME/,
-// /category/NAME/, feeds /feed/, /feed/atom/, /feed.json and a post's
-// comments at PERMALINK/feed/, /sitemap.xml, /robots.txt, the comment form
+// Relative to the base: the home page / (with ?s= for search), its pages
+// /page/N/, /YYYY/, /YYYY/MM/, /YYYY/MM/DD/, post permalinks, /tag/NAME/,
+// /category/NAME/, /author/NAME/ (NAME the slug of the author's name, or
+// a WordPress login an import recorded), feeds /feed/, /feed/atom/,
+// /feed.json, /author/NAME/feed/, the site's comments at /comments/feed/
+// and a post's at PERMALINK/feed/, /sitemap.xml, /robots.txt, the comment form
 // POST /comments, a comment's permalink GET /comments/ID, likes POST
 // /likes/ID, static files /static/FILE, and the moderation screens under
 // /admin/.
+//
+// WordPress's query links answer 301 to their Folio pages: ?p=ID,
+// ?page_id=ID, ?cat=ID, ?tag=SLUG, ?author=ID, ?m=YYYY[MM[DD]] and
+// ?feed=rss2|atom|comments-rss2. IDs are the ones a WordPress import
+// recorded with the store's redirects ([blog.RedirectStore]); a recorded
+// ID wins over a Folio post of the same ID, which answers ?p= only where
+// no import recorded that number. What names nothing is 404.
 //
 // # Feeds
 //
@@ -30,7 +39,10 @@
 // JSON Feed at /feed.json; per tag and category at /tag/NAME/feed/ and
 // /category/NAME/feed/ (with /atom/ or ?type=atom|json); a post's approved
 // comments at PERMALINK/feed/. Links are absolute, made from
-// Site.BaseURL; authors appear by name, never by email. Feeds and the
+// Site.BaseURL, and so are the relative URLs of images and links in the
+// content; titles and names are plain text, tags stripped, so that no
+// reader shows a commenter's markup; authors appear by name, never by
+// email. Feeds and the
 // sitemap answer conditional requests (ETag, Last-Modified, 304).
 //
 // # Moderation

@@ -288,22 +288,30 @@ func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, p *blo
 		if c.Status != comments.StatusApproved {
 			continue
 		}
-		doc.items = append(doc.items, feedItem{
-			title:       "By: " + c.Author.Name,
-			link:        s.URL("/comments/" + strconv.FormatInt(c.ID, 10)),
-			id:          s.tagURI(c.CreatedAt, "/comments/"+strconv.FormatInt(c.ID, 10)),
-			author:      c.Author.Name,
-			summaryHTML: string(c.HTML),
-			content:     string(c.HTML),
-			published:   c.CreatedAt,
-			updated:     c.CreatedAt,
-		})
+		it := s.commentItem(p, c)
+		it.title = "By: " + c.Author.Name
+		doc.items = append(doc.items, it)
 		if c.CreatedAt.After(doc.updated) {
 			doc.updated = c.CreatedAt
 		}
 	}
 	pagecache.Depends(w, pagecache.Post(p.ID), pagecache.Thread(thread))
 	s.serveFeed(w, r, &doc, format)
+}
+
+// commentItem is comment c on post p as a feed item, titled as in
+// WordPress's feed of all comments.
+func (s *Server) commentItem(p *blog.Post, c *comments.Comment) feedItem {
+	return feedItem{
+		title:       "Comment on " + p.Title + " by " + c.Author.Name,
+		link:        s.URL("/comments/" + strconv.FormatInt(c.ID, 10)),
+		id:          s.tagURI(c.CreatedAt, "/comments/"+strconv.FormatInt(c.ID, 10)),
+		author:      c.Author.Name,
+		summaryHTML: string(c.HTML),
+		content:     string(c.HTML),
+		published:   c.CreatedAt,
+		updated:     c.CreatedAt,
+	}
 }
 
 // serveFeed writes doc in format, answering conditional requests.
@@ -337,7 +345,7 @@ func (s *Server) encodeFeed(doc *feedDoc, format feedFormat) ([]byte, error) {
 		updated = epoch
 	}
 	f := &feeds.Feed{
-		Title:       doc.title,
+		Title:       plainText(doc.title),
 		Link:        &feeds.Link{Href: doc.link},
 		Description: doc.description,
 		Author:      &feeds.Author{Name: s.site.Author},
@@ -346,17 +354,17 @@ func (s *Server) encodeFeed(doc *feedDoc, format feedFormat) ([]byte, error) {
 	}
 	for _, it := range doc.items {
 		item := &feeds.Item{
-			Title:       it.title,
+			Title:       plainText(it.title),
 			Link:        &feeds.Link{Href: it.link},
-			Description: it.summaryHTML,
+			Description: absoluteHTML(it.summaryHTML, s.base),
 			Id:          it.id,
 			IsPermaLink: "false",
 			Created:     it.published.UTC(),
 			Updated:     it.updated.UTC(),
-			Content:     it.content,
+			Content:     absoluteHTML(it.content, s.base),
 		}
-		if it.author != "" {
-			item.Author = &feeds.Author{Name: it.author}
+		if name := plainText(it.author); name != "" {
+			item.Author = &feeds.Author{Name: name}
 		}
 		f.Items = append(f.Items, item)
 	}

@@ -38,14 +38,14 @@ type listItem struct {
 	Likes    int
 }
 
-// handleHome serves GET /: the newest posts, sticky ones first; ?p=ID (an
-// old WordPress link), ?s=WORDS (search) and ?archive=URL (the archive
-// dropdown without script).
+// handleHome serves GET /: the newest posts, sticky ones first; old
+// WordPress links (?p=ID, ?cat=ID, …: wordpress.go), ?s=WORDS (search) and
+// ?archive=URL (the archive dropdown without script).
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	switch {
-	case q.Has("p"):
-		s.redirectPostID(w, r, q.Get("p"))
+	case isOldQuery(q):
+		s.redirectOldQuery(w, r, q)
 	case q.Has("archive"):
 		s.redirectArchive(w, r, q.Get("archive"))
 	case strings.TrimSpace(q.Get("s")) != "":
@@ -53,29 +53,6 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.serveList(w, r, listSpec{sticky: true, canon: "/", emptyOK: true})
 	}
-}
-
-// redirectPostID answers ?p=ID with a permanent redirect to the post's
-// permalink, or to the post an imported "/?p=ID" path leads to.
-func (s *Server) redirectPostID(w http.ResponseWriter, r *http.Request, raw string) {
-	ctx := r.Context()
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		s.notFound(w, r)
-		return
-	}
-	p, err := s.blog.PublicPost(ctx, id)
-	if errors.Is(err, blog.ErrNotFound) && s.redirects != nil {
-		var to int64
-		if to, err = s.redirects.LookupRedirect(ctx, "/?p="+strconv.FormatInt(id, 10)); err == nil {
-			p, err = s.blog.PublicPost(ctx, to)
-		}
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, s.PostURL(p), http.StatusMovedPermanently)
 }
 
 // redirectArchive answers the archive dropdown's form: 303 to the month
@@ -165,13 +142,21 @@ type listSpec struct {
 	calYear  int
 	calMonth time.Month
 	emptyOK  bool // an empty first page is not a 404 (the home page)
+
+	// A numbered page (/page/N/): it starts after the token after, its
+	// next page is older, and ?after= plays no part.
+	paged bool
+	after string
+	older string
 }
 
 // serveList answers r with a page of a listing, continued with ?after=.
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec) {
 	ctx := r.Context()
 	after := r.URL.Query().Get("after")
-	if after != "" {
+	if spec.paged {
+		after = spec.after
+	} else if after != "" {
 		if _, err := blog.ParseCursor(after); err != nil {
 			s.fail(w, r, fmt.Errorf("bloghttp: %w: %w", errBadRequest, err))
 			return
@@ -209,7 +194,10 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 	for _, p := range posts {
 		page.Items = append(page.Items, listItem{Post: p})
 	}
-	if rest.Next != "" {
+	switch {
+	case rest.Next != "" && spec.paged:
+		page.Older = s.Path(spec.older)
+	case rest.Next != "":
 		page.Older = s.Path(spec.canon) + "?after=" + url.QueryEscape(rest.Next)
 	}
 	if err := s.countItems(ctx, page); err != nil {
@@ -223,7 +211,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 	v := s.newView(r, http.StatusOK, page)
 	v.Title = spec.heading
 	v.Canonical = s.URL(spec.canon)
-	if after != "" {
+	if after != "" && !spec.paged {
 		v.Canonical += "?after=" + url.QueryEscape(after)
 	}
 	v.Description = s.site.Tagline

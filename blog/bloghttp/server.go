@@ -376,6 +376,7 @@ func (s *Server) routes(m *http.ServeMux) {
 	m.HandleFunc("POST /likes/{id}", s.handleLike)
 	m.HandleFunc("GET /static/{file}", s.handleStatic)
 	s.routeFeeds(m)                     // feeds.go: feeds, sitemap, robots.txt
+	s.routeWordPress(m)                 // wordpress.go: home paging, authors, the comments feed
 	s.routeAdmin(m)                     // admin.go: moderation
 	m.HandleFunc("GET /", s.handlePath) // archives, permalinks, a post's comment feed, old paths, 404
 }

@@ -45,8 +45,9 @@
 // # What maps to what
 //
 //   - Post types: post → [blog.KindPost], page → [blog.KindPage] (unless
-//     WithPages(false)); attachments, menu items, revisions and every other
-//     type are skipped.
+//     WithPages(false)); attachments are brought as media with [WithMedia]
+//     (see Media) and skipped without it, as menu items, revisions and
+//     every other type are.
 //   - Statuses: publish → published (scheduled if dated in the future),
 //     draft → draft, pending → pending, future → scheduled, private →
 //     private; trash, auto-draft and inherit are skipped.
@@ -90,6 +91,30 @@
 // equal to the post's new one needs no redirect and is only counted. A
 // store without redirects imports all the same; the paths not recorded
 // are counted and reported.
+//
+// Category and author archives keep their old query links too: the first
+// published post of each category records "/?cat=ID" and
+// "/category/SLUG/?cat=ID" (ID being WordPress's term ID), and the first
+// of each author "/?author=ID" and "/author/LOGIN/", from which the HTTP
+// layer finds the category or the author (blog/bloghttp answers them).
+//
+// # Media
+//
+// With [WithMedia], the import brings the photos too, into a [MediaStore]
+// the host supplies (the importer owns no storage): the file of every
+// attachment (wp:attachment_url) and every image of a post on the
+// export's own host (img src, and links to image files). Each is read
+// from a local copy of wp-content/uploads ([WithUploads]) or downloaded
+// with a timeout ([WithHTTPClient]), refused above a size
+// ([WithMediaMaxBytes], 25 MiB by default) or when its content does not
+// sniff as JPEG, PNG, GIF or WebP, and stored; the post's URLs are then
+// rewritten to the local ones, and an img loses the srcset listing the
+// old site's resized copies. [gallery] and [gallery ids="…"] become
+// figures of the post's attachments (or the ones listed), captioned with
+// their excerpts. A file that cannot be brought is one entry in
+// Summary.Skipped, and its post keeps the old URL; running the import
+// again brings what is missing and rewrites such posts, unless they were
+// edited since. [WithMediaProgress] reports each file.
 //
 // # Exporting
 //

@@ -82,7 +82,7 @@ func ExampleImporter_Import() {
 	// authors:    1 credited, 0 without posts
 	// other items skipped: 1
 	// captions made figures: 0; shortcodes kept as placeholders: 1
-	// redirects recorded: 2
+	// redirects recorded: 2; archive links: 1
 	// skipped:
 	//   attachment 4 "sunrise.jpg": post type "attachment" is not imported
 	// notes:

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"net/url"
 	"slices"
@@ -52,6 +54,12 @@ type config struct {
 	loc       *time.Location
 	pages     bool
 	protected ProtectedPolicy
+
+	media         MediaStore
+	uploads       fs.FS
+	client        *http.Client
+	mediaMax      int64
+	mediaProgress func(MediaProgress)
 }
 
 // WithProgress sets a function called after each item of each pass, from
@@ -93,7 +101,8 @@ func NewImporter(b *blog.Blog, cs comments.Store, opts ...Option) (*Importer, er
 	if b == nil {
 		return nil, &blog.ValidationError{Field: "blog", Reason: "nil"}
 	}
-	cfg := config{log: slog.New(slog.DiscardHandler), loc: b.Location(), pages: true}
+	cfg := config{log: slog.New(slog.DiscardHandler), loc: b.Location(), pages: true,
+		client: defaultClient, mediaMax: DefaultMediaMaxBytes}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
@@ -102,6 +111,10 @@ func NewImporter(b *blog.Blog, cs comments.Store, opts ...Option) (*Importer, er
 		return nil, &blog.ValidationError{Field: "logger", Reason: "nil"}
 	case cfg.loc == nil:
 		return nil, &blog.ValidationError{Field: "location", Reason: "nil"}
+	case cfg.client == nil:
+		return nil, &blog.ValidationError{Field: "HTTP client", Reason: "nil"}
+	case cfg.mediaMax <= 0:
+		return nil, &blog.ValidationError{Field: "media max bytes", Reason: fmt.Sprintf("%d is not positive", cfg.mediaMax)}
 	case cfg.protected < ProtectedPrivate || cfg.protected > ProtectedSkip:
 		return nil, &blog.ValidationError{Field: "protected", Reason: fmt.Sprintf("unknown policy %d", cfg.protected)}
 	}
@@ -142,7 +155,10 @@ func (im *Importer) Import(ctx context.Context, r io.ReadSeeker) (Summary, error
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return sum, fmt.Errorf("wordpress: import: %w", err)
 	}
-	run := &run{im: im, sum: &sum, ch: ch, cats: map[string]bool{}, tags: map[string]bool{}, authors: map[string]bool{}}
+	run := &run{im: im, sum: &sum, ch: ch, cats: map[string]bool{}, tags: map[string]bool{}, authors: map[string]bool{}, linked: map[string]bool{}}
+	if im.cfg.media != nil {
+		run.media = &mediaState{host: ch.mediaHost(), local: map[string]string{}, failed: map[string]bool{}, seen: map[string]bool{}, total: len(ch.mediaURLs)}
+	}
 	err = run.items(ctx, r, size)
 	run.finish()
 	return sum, err
@@ -154,15 +170,23 @@ type channel struct {
 	authors    map[string]*Author // by login
 	authorList []*Author
 	categories []*Category
+	catIDs     map[string]int64 // WordPress term IDs of categories, by checked slug
 	tags       []*Tag
 	items      int
+
+	// With media only: the attachments by ID and by parent post (in menu
+	// order), and every media URL the file names.
+	attachments   map[int64]*attachment
+	attachmentsOf map[int64][]*attachment
+	mediaURLs     map[string]bool
 }
 
 // scan is the first pass.
 func (im *Importer) scan(ctx context.Context, r io.Reader, size int64) (*channel, error) {
-	ch := &channel{site: &Site{}, authors: map[string]*Author{}}
+	ch := &channel{site: &Site{}, authors: map[string]*Author{}, catIDs: map[string]int64{},
+		attachments: map[int64]*attachment{}, attachmentsOf: map[int64][]*attachment{}, mediaURLs: map[string]bool{}}
 	rd := NewReader(r, ReaderLocation(im.cfg.loc))
-	rd.countOnly = true
+	rd.countOnly = im.cfg.media == nil // media need the items' content
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("wordpress: import: %w", err)
@@ -184,9 +208,15 @@ func (im *Importer) scan(ctx context.Context, r io.Reader, size int64) (*channel
 			}
 		case *Category:
 			ch.categories = append(ch.categories, it)
+			if it.ID > 0 {
+				ch.catIDs[checkedSlug(it.Slug)] = it.ID
+			}
 		case *Tag:
 			ch.tags = append(ch.tags, it)
 		case *Post:
+			if im.cfg.media != nil {
+				ch.noteMedia(it)
+			}
 			ch.items++
 			if im.cfg.progress != nil {
 				im.cfg.progress(Progress{Pass: 1, Items: ch.items, Bytes: rd.Offset(), Size: size})
@@ -204,6 +234,8 @@ type run struct {
 	tags    map[string]bool
 	authors map[string]bool // logins credited on imported posts
 	noRedir bool            // the missing RedirectStore was reported
+	linked  map[string]bool // categories ("cat:SLUG") and authors ("author:LOGIN") whose old links are recorded
+	media   *mediaState     // nil without WithMedia
 }
 
 func (r *run) items(ctx context.Context, src io.Reader, size int64) error {
@@ -268,6 +300,15 @@ func (r *run) post(ctx context.Context, wp *Post) error {
 			r.skip(name, "pages are not imported (WithPages(false))")
 			return nil
 		}
+	case "attachment":
+		if r.media != nil {
+			if wp.AttachmentURL != "" {
+				_, _, err := r.bring(ctx, wp.AttachmentURL)
+				return err
+			}
+			return nil
+		}
+		fallthrough
 	default:
 		r.sum.Other++
 		r.skip(name, fmt.Sprintf("post type %q is not imported", wp.Type))
@@ -301,9 +342,24 @@ func (r *run) post(ctx context.Context, wp *Post) error {
 	if err != nil {
 		return err
 	}
+	var before string // want.Source with the old media URLs
+	if r.media != nil {
+		if before, err = r.localMedia(ctx, want); err != nil {
+			return err
+		}
+	}
 	got, existed, err := r.find(ctx, want, wp.ID)
 	if err != nil {
 		return err
+	}
+	if existed && r.media != nil && got.Source != want.Source && r.media.oldURLs(got.Source) == before {
+		// Imported before with media that were missing then: only
+		// its media URLs differ, so nobody edited it since.
+		got.Source, got.Excerpt = want.Source, want.Excerpt
+		if got, err = r.im.blog.UpdatePost(ctx, got); err != nil {
+			return fmt.Errorf("wordpress: import %s: media: %w", name, err)
+		}
+		r.sum.MediaUpdated++
 	}
 	if got == nil {
 		got, err = r.im.blog.ImportPost(ctx, want)
@@ -458,7 +514,11 @@ func (r *run) convert(wp *Post, kind blog.Kind, status blog.Status, name string)
 	case "html":
 		p.Source, p.Excerpt = wp.Content, wp.Excerpt
 	default:
-		c := ConvertContent(wp.Content)
+		content := wp.Content
+		if r.media != nil {
+			content = r.expandGalleries(content, wp.ID)
+		}
+		c := ConvertContent(content)
 		p.Source = c.HTML
 		r.sum.Captions += c.Captions
 		for _, sc := range c.Shortcodes {
@@ -556,8 +616,9 @@ func (r *run) redirect(ctx context.Context, wp *Post, p *blog.Post, name string)
 			paths = append(paths, "/?page_id="+id)
 		}
 	}
+	archives := r.archiveLinks(wp, p)
 	if r.im.redirects == nil {
-		r.sum.RedirectsSkipped += len(paths)
+		r.sum.RedirectsSkipped += len(paths) + len(archives)
 		if !r.noRedir && len(paths) > 0 {
 			r.noRedir = true
 			r.skip("old links", "the store keeps no redirects (it is not a blog.RedirectStore): old WordPress links will not lead to the imported posts")
@@ -570,7 +631,44 @@ func (r *run) redirect(ctx context.Context, wp *Post, p *blog.Post, name string)
 		}
 		r.sum.Redirects++
 	}
+	for _, path := range archives {
+		if err := r.im.redirects.PutRedirect(ctx, path, p.ID); err != nil {
+			return fmt.Errorf("wordpress: import %s: redirect %q: %w", name, path, err)
+		}
+		r.sum.ArchiveLinks++
+	}
 	return nil
+}
+
+// archiveLinks returns the old links of the category and author archives
+// that p is the first published post of in this run: "/?cat=ID" with
+// "/category/SLUG/?cat=ID" (which of p's categories term ID is), and
+// "/?author=ID" with "/author/LOGIN/". They lead to p, from which the HTTP
+// layer finds the category or the author.
+func (r *run) archiveLinks(wp *Post, p *blog.Post) []string {
+	if p.Kind != blog.KindPost || p.Status != blog.StatusPublished {
+		return nil
+	}
+	var paths []string
+	for _, c := range p.Categories {
+		id := r.ch.catIDs[c.Slug]
+		if id <= 0 || r.linked["cat:"+c.Slug] {
+			continue
+		}
+		r.linked["cat:"+c.Slug] = true
+		q := "?cat=" + strconv.FormatInt(id, 10)
+		paths = append(paths, "/"+q, "/category/"+c.Slug+"/"+q)
+	}
+	if a := r.ch.authors[wp.Creator]; a != nil && !r.linked["author:"+a.Login] {
+		r.linked["author:"+a.Login] = true
+		if a.ID > 0 {
+			paths = append(paths, "/?author="+strconv.FormatInt(a.ID, 10))
+		}
+		if nice := blog.Slugify(a.Login); nice != "" {
+			paths = append(paths, "/author/"+nice+"/")
+		}
+	}
+	return paths
 }
 
 // base is the URL the site's permalinks start with.

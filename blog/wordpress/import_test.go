@@ -133,7 +133,26 @@ func TestImporter_Import_fixture(t *testing.T) {
 		assert.Equal(t, bidi.ID, r["/2013/01/21/safe\u202ename/"], "the old path, as visitors request it")
 		assert.NotContains(t, r, "/2013/01/15/hello-fjord/", "the same path needs no redirect")
 		assert.NotContains(t, r, "/?p=18", "nothing for skipped items")
-		assert.Len(t, r, 12)
+		assert.Len(t, r, 24, "12 post paths, 8 category and 4 author links")
+		assert.Equal(t, 12, sum.ArchiveLinks)
+	})
+	t.Run("archive links", func(t *testing.T) {
+		r := st.redirects()
+		for _, tc := range []struct{ id, slug string }{{"2", "travel"}, {"3", "europe"}, {"4", "norway"}} {
+			id, ok := r["/?cat="+tc.id]
+			require.True(t, ok, "/?cat=%s recorded", tc.id)
+			assert.Equal(t, id, r["/category/"+tc.slug+"/?cat="+tc.id], "the category's slug is recorded beside its ID")
+			p, err := st.GetPost(t.Context(), id)
+			require.NoError(t, err)
+			assert.Equal(t, blog.StatusPublished, p.Status)
+			assert.Contains(t, p.Categories, blog.Term{Name: strings.ToUpper(tc.slug[:1]) + tc.slug[1:], Slug: tc.slug})
+		}
+		assert.NotContains(t, r, "/?cat=5", "no published post in recipes")
+		ingrid, err := st.GetPost(t.Context(), r["/?author=1"])
+		require.NoError(t, err)
+		assert.Equal(t, "Ingrid Fjell", ingrid.Author.Name)
+		assert.Equal(t, r["/?author=1"], r["/author/ingrid/"], "WordPress's author login")
+		assert.NotContains(t, r, "/?author=3", "no post by ghost")
 	})
 	t.Run("comments", func(t *testing.T) {
 		hello := postByTitle(t, st, "Hello, fjord")
@@ -306,7 +325,7 @@ func TestImporter_Import_withoutRedirectStore(t *testing.T) {
 	st := newPlainStore()
 	sum := importFile(t, st, "wxr12.xml")
 	assert.Zero(t, sum.Redirects)
-	assert.Equal(t, 12, sum.RedirectsSkipped)
+	assert.Equal(t, 24, sum.RedirectsSkipped)
 	found := false
 	for _, e := range sum.Skipped {
 		if e.Item == "old links" {

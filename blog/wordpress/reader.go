@@ -156,6 +156,7 @@ type Post struct {
 	Status        string    // wp:status: "publish", "draft", "pending", "future", "private", "trash", …
 	Parent        int64
 	MenuOrder     int
+	AttachmentURL string // wp:attachment_url: the file of an attachment
 	Password      string
 	Sticky        bool
 	CommentStatus string // "open" or "closed"
@@ -282,6 +283,7 @@ type xmlItem struct {
 	Status        string       `xml:"wxr:wp status"`
 	Parent        string       `xml:"wxr:wp post_parent"`
 	MenuOrder     string       `xml:"wxr:wp menu_order"`
+	AttachmentURL string       `xml:"wxr:wp attachment_url"`
 	Type          string       `xml:"wxr:wp post_type"`
 	Password      string       `xml:"wxr:wp post_password"`
 	Sticky        string       `xml:"wxr:wp is_sticky"`
@@ -595,6 +597,7 @@ func (r *Reader) item(e xml.StartElement) (Item, error) {
 		Status:        strings.TrimSpace(x.Status),
 		Parent:        parseInt(x.Parent),
 		MenuOrder:     int(parseInt(x.MenuOrder)),
+		AttachmentURL: strings.TrimSpace(x.AttachmentURL),
 		Password:      x.Password,
 		Sticky:        strings.TrimSpace(x.Sticky) == "1",
 		CommentStatus: strings.TrimSpace(x.CommentStatus),

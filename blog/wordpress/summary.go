@@ -30,7 +30,8 @@ type Summary struct {
 	Pages    Count
 	Comments Count
 	// Other counts items of other post types (attachments, menu items,
-	// revisions, …), which are never imported; each is in Skipped.
+	// revisions, …), which are never imported as posts; each is in
+	// Skipped. With WithMedia, attachments are counted in Media instead.
 	Other int
 
 	// Categories, Tags and Authors are not stored on their own in Folio:
@@ -47,9 +48,19 @@ type Summary struct {
 	Captions   int // [caption] shortcodes made into figures
 	Shortcodes int // other shortcodes kept as visible placeholders; each is in Notes
 
+	// Media counts the files brought with WithMedia: stored, found stored
+	// by an earlier run, or not brought (each in Skipped, as "media URL").
+	Media        Count
+	Galleries    int // [gallery] shortcodes made into figures of their attachments
+	MediaUpdated int // posts of an earlier run given the media missing then
+
 	Redirects        int // old paths recorded (old permalinks, /?p=ID, /?page_id=ID)
 	SameLinks        int // old permalinks equal to the new ones: no redirect needed
 	RedirectsSkipped int // old paths not recorded because the store keeps no redirects
+	// ArchiveLinks counts the old links of category and author archives
+	// recorded (/?cat=ID, /?author=ID, /author/LOGIN/), each leading to
+	// the first published post of that category or author.
+	ArchiveLinks int
 
 	// Skipped lists what was not imported, and why.
 	Skipped []Entry
@@ -73,7 +84,13 @@ func (s Summary) String() string {
 		fmt.Fprintf(&b, "other items skipped: %d\n", s.Other)
 	}
 	fmt.Fprintf(&b, "captions made figures: %d; shortcodes kept as placeholders: %d\n", s.Captions, s.Shortcodes)
+	if s.Media != (Count{}) {
+		fmt.Fprintf(&b, "media:      %v; galleries made figures: %d; posts given missing media: %d\n", s.Media, s.Galleries, s.MediaUpdated)
+	}
 	fmt.Fprintf(&b, "redirects recorded: %d", s.Redirects)
+	if s.ArchiveLinks > 0 {
+		fmt.Fprintf(&b, "; archive links: %d", s.ArchiveLinks)
+	}
 	if s.SameLinks > 0 {
 		fmt.Fprintf(&b, "; links unchanged: %d", s.SameLinks)
 	}

@@ -25,9 +25,18 @@
 //	-base-url URL       the site's public URL (default http://ADDR/)
 //	-tz NAME            the site's time zone, an IANA name (default: the machine's)
 //	-seed=false         do not add the sample content to an empty database
+//	-uploads DIR        import: a copy of the old site's wp-content/uploads,
+//	                    read before downloading
+//
+// The import brings the photos too: each attachment's file and each image
+// of a post on the export's own host are read from -uploads or downloaded
+// (25 MiB at most, JPEG, PNG, GIF or WebP by their content), kept in the
+// media folder of the data directory and served at /media/, and the posts
+// link them there; [gallery] shortcodes become figures. A file that cannot
+// be had is reported in the summary and the post keeps its old link.
 //
 // The import is idempotent: running it again on the same file adds only
-// what is missing. Pages the running site has cached are not told of the
+// what is missing, photos that failed before included. Pages the running site has cached are not told of the
 // new posts (SQLite's change events stay within a process), so stop the
 // site while importing, or restart it after.
 //

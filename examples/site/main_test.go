@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -591,17 +592,20 @@ func TestRun_Import(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	var out bytes.Buffer
-	err := run(ctx, []string{"-data", dir, "-tz", "UTC", "import", filepath.Join("testdata", "tiny.wxr.xml")}, &out, io.Discard)
+	uploads := filepath.Join("testdata", "uploads") // the photo comes from here: no download
+	err := run(ctx, []string{"-data", dir, "-tz", "UTC", "-uploads", uploads, "import", filepath.Join("testdata", "tiny.wxr.xml")}, &out, io.Discard)
 	require.NoError(t, err, out.String())
 	assert.Contains(t, out.String(), "posts:      2 imported")
+	assert.Contains(t, out.String(), "media:      1 imported")
 	assert.Contains(t, out.String(), "pages:      1 imported")
 	assert.Contains(t, out.String(), "comments:   2 imported")
 
 	// Again, flags after the file: nothing new.
 	out.Reset()
-	err = run(ctx, []string{"import", filepath.Join("testdata", "tiny.wxr.xml"), "-data", dir, "-tz", "UTC"}, &out, io.Discard)
+	err = run(ctx, []string{"import", filepath.Join("testdata", "tiny.wxr.xml"), "-data", dir, "-tz", "UTC", "-uploads", uploads}, &out, io.Discard)
 	require.NoError(t, err, out.String())
 	assert.Contains(t, out.String(), "posts:      0 imported, 2 already there")
+	assert.Contains(t, out.String(), "media:      0 imported, 1 already there")
 
 	// The site serves the import and does not seed over it.
 	s := openSite(t, testConfig(dir))
@@ -610,6 +614,63 @@ func TestRun_Import(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Contains(t, body, "Gulls on the quay at dawn")
 	assert.Contains(t, body, "Heard them from the hill this morning.")
+	assert.Contains(t, body, `src="/media/wp-gulls.jpg"`, "the photo served by the site, not the old host")
+	assert.NotContains(t, body, "harbour.example/wp-content")
+	// WordPress's links lead to the imported pages, its IDs winning over
+	// Folio's own (Folio's post 2 is not WordPress's page 2).
+	for target, want := range map[string]string{
+		"/?p=2":                "/about/",
+		"/?p=21":               "/2019/04/02/the-gulls-are-back/",
+		"/?page_id=2":          "/about/",
+		"/?cat=2":              "/category/harbour-life/",
+		"/?tag=gulls":          "/tag/gulls/",
+		"/?author=1":           "/author/rosa-quay/",
+		"/?m=201904":           "/2019/04/",
+		"/?feed=rss2":          "/feed/",
+		"/?feed=comments-rss2": "/comments/feed/",
+	} {
+		res, _ := get(t, s.handler, target)
+		assert.Equal(t, http.StatusMovedPermanently, res.StatusCode, target)
+		assert.Equal(t, want, res.Header.Get("Location"), target)
+	}
+	for _, path := range []string{"/author/rosa-quay/", "/author/rosa/", "/author/rosa/feed/", "/comments/feed/"} {
+		res, _ := get(t, s.handler, path)
+		assert.Equal(t, http.StatusOK, res.StatusCode, path)
+	}
+	res, photo := get(t, s.handler, "/media/wp-gulls.jpg")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	want, err := os.ReadFile(filepath.Join(uploads, "gulls.jpg"))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), photo)
+
+	t.Run("download, and retry after a failure", func(t *testing.T) {
+		var up atomic.Bool
+		old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !up.Load() || r.URL.Path != "/wp-content/uploads/gulls.jpg" {
+				http.Error(w, "down", http.StatusServiceUnavailable)
+				return
+			}
+			w.Write(want)
+		}))
+		defer old.Close()
+		raw, err := os.ReadFile(filepath.Join("testdata", "tiny.wxr.xml"))
+		require.NoError(t, err)
+		wxr := filepath.Join(t.TempDir(), "local.wxr.xml")
+		require.NoError(t, os.WriteFile(wxr, []byte(strings.ReplaceAll(string(raw), "http://harbour.example", old.URL)), 0o644))
+		dir := t.TempDir()
+		var out bytes.Buffer
+		require.NoError(t, run(ctx, []string{"-data", dir, "-tz", "UTC", "import", wxr}, &out, io.Discard))
+		assert.Contains(t, out.String(), "posts:      2 imported")
+		assert.Contains(t, out.String(), "media "+old.URL+"/wp-content/uploads/gulls.jpg: download failed: 503")
+		up.Store(true)
+		out.Reset()
+		require.NoError(t, run(ctx, []string{"-data", dir, "-tz", "UTC", "import", wxr}, &out, io.Discard))
+		assert.Contains(t, out.String(), "media:      1 imported")
+		assert.Contains(t, out.String(), "posts given missing media: 1")
+		got, err := os.ReadFile(filepath.Join(dir, mediaDir, "wp-gulls.jpg"))
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	})
 
 	t.Run("missing file", func(t *testing.T) {
 		err := run(ctx, []string{"-data", dir, "import", filepath.Join(dir, "nope.xml")}, io.Discard, io.Discard)
@@ -686,4 +747,6 @@ func Example_help() {
 	//     	add sample content to an empty database (default true)
 	//   -tz NAME
 	//     	time zone of the site, an IANA NAME (default the machine's)
+	//   -uploads DIR
+	//     	import: a local copy DIR of the old site's wp-content/uploads, read before downloading
 }

@@ -37,6 +37,7 @@ type config struct {
 	baseURL    string
 	tz         string
 	seed       bool
+	uploads    string // import: wp-content/uploads copy
 
 	adminTokenFrom string // the flag or variable the token came from; "" if random
 	secretEnv      string // $FOLIO_SECRET
