@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
 )
 
@@ -364,7 +365,7 @@ func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	depends(w, depLists)
+	pagecache.Depends(w, pagecache.Lists)
 	for _, it := range page.Items {
 		dependsOnPost(w, it.Post)
 	}
@@ -404,7 +405,7 @@ func (s *Server) handleAuthorFeed(w http.ResponseWriter, r *http.Request) {
 		id:          s.URL(listing + "feed/"),
 	}
 	s.addPosts(&doc, posts)
-	depends(w, depLists)
+	pagecache.Depends(w, pagecache.Lists)
 	s.serveFeed(w, r, &doc, format)
 }
 
@@ -463,6 +464,6 @@ func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) {
 		}
 		q.After = next
 	}
-	depends(w, depAll) // any comment, and any post's visibility
+	pagecache.Depends(w, pagecache.All) // any comment, and any post's visibility
 	s.serveFeed(w, r, &doc, format)
 }
