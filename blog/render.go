@@ -33,6 +33,7 @@ type Rendered struct {
 	Summary     template.HTML // the excerpt: balanced HTML, never half an element
 	HasMore     bool          // Summary is shorter than HTML
 	Description string        // plain text of Summary, at most about 160 characters
+	Text        string        // plain text of HTML (see [PlainText]), for search
 	WordCount   int           // words in the whole body text
 }
 
@@ -241,6 +242,7 @@ func (r *Renderer) Render(format Format, source, excerpt string) (Rendered, erro
 		HTML:      template.HTML(body.html),
 		Summary:   template.HTML(body.summary),
 		HasMore:   body.hasMore,
+		Text:      PlainText(body.html),
 		WordCount: body.words,
 	}
 	text := body.text
