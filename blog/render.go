@@ -129,13 +129,17 @@ func NewRenderer(opts ...RenderOption) (*Renderer, error) {
 
 	exts := []goldmark.Extender{extension.GFM, extension.Footnote, extension.Typographer, Figures}
 	exts = append(exts, cfg.extensions...)
-	var ropts []renderer.Option
+	// Table cells are aligned by class, not style (see tableAlignClasses).
+	ropts := []renderer.Option{extension.WithTableCellAlignMethod(extension.TableCellAlignNone)}
 	if cfg.rawHTML {
 		ropts = append(ropts, html.WithUnsafe())
 	}
 	r.md = goldmark.New(
 		goldmark.WithExtensions(exts...),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(tableAlignClasses{}, 100)),
+		),
 		goldmark.WithRendererOptions(ropts...),
 	)
 	r.md.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTMLRenderer{raw: cfg.rawHTML}, 100)))
