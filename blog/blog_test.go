@@ -100,6 +100,7 @@ func TestBlog_CreatePost_defaultsAndDerivedFields(t *testing.T) {
 	assert.True(t, p.HasMore)
 	assert.NotContains(t, string(p.Summary), "The rest")
 	assert.Equal(t, 4, p.WordCount)
+	assert.Equal(t, "Some text. The rest.", p.Text, "the text is the body's, without the marker")
 	assert.Equal(t, []blog.Term{{Name: "Go", Slug: "go"}, {Name: "Web Dev", Slug: "web-dev"}}, p.Tags, "terms get slugs and duplicates go")
 
 	stored, err := b.GetPost(context.Background(), p.ID)

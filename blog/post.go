@@ -96,7 +96,7 @@ type Term struct {
 //
 // Times are UTC with microsecond precision. A store keeps every field as
 // given and hands back equal values; the [Blog] service fills the derived
-// fields (HTML, Summary, Description, WordCount, Slug when empty) and the
+// fields (HTML, Summary, Description, Text, WordCount, Slug when empty) and the
 // times.
 type Post struct {
 	ID    int64  // assigned by the store on create
@@ -114,6 +114,7 @@ type Post struct {
 	Summary     template.HTML // rendered excerpt: hand-written, before <!--more-->, or cut at N words
 	HasMore     bool          // Summary is shorter than HTML ("Continue reading")
 	Description string        // plain text for <meta name="description">
+	Text        string        // plain text of HTML, what search matches and quotes (see [PlainText])
 	WordCount   int
 
 	Tags       []Term

@@ -33,6 +33,7 @@ type Rendered struct {
 	Summary     template.HTML // the excerpt: balanced HTML, never half an element
 	HasMore     bool          // Summary is shorter than HTML
 	Description string        // plain text of Summary, at most about 160 characters
+	Text        string        // plain text of HTML (see [PlainText]), for search
 	WordCount   int           // words in the whole body text
 }
 
@@ -128,13 +129,17 @@ func NewRenderer(opts ...RenderOption) (*Renderer, error) {
 
 	exts := []goldmark.Extender{extension.GFM, extension.Footnote, extension.Typographer, Figures}
 	exts = append(exts, cfg.extensions...)
-	var ropts []renderer.Option
+	// Table cells are aligned by class, not style (see tableAlignClasses).
+	ropts := []renderer.Option{extension.WithTableCellAlignMethod(extension.TableCellAlignNone)}
 	if cfg.rawHTML {
 		ropts = append(ropts, html.WithUnsafe())
 	}
 	r.md = goldmark.New(
 		goldmark.WithExtensions(exts...),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(tableAlignClasses{}, 100)),
+		),
 		goldmark.WithRendererOptions(ropts...),
 	)
 	r.md.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(rawHTMLRenderer{raw: cfg.rawHTML}, 100)))
@@ -241,6 +246,7 @@ func (r *Renderer) Render(format Format, source, excerpt string) (Rendered, erro
 		HTML:      template.HTML(body.html),
 		Summary:   template.HTML(body.summary),
 		HasMore:   body.hasMore,
+		Text:      PlainText(body.html),
 		WordCount: body.words,
 	}
 	text := body.text

@@ -623,3 +623,38 @@ func TestRenderer_Render_concurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderer_Render_tableAlignment checks that aligned table cells carry
+// a class the theme styles, never a style attribute (which a CSP without
+// 'unsafe-inline' would drop), whatever the options, and wherever the
+// table is.
+func TestRenderer_Render_tableAlignment(t *testing.T) {
+	const table = "| L | C | R | N |\n|:--|:-:|--:|---|\n| a | b | c | d |\n"
+	sources := map[string]string{
+		"top level":      table,
+		"in a quote":     "> " + strings.ReplaceAll(strings.TrimSuffix(table, "\n"), "\n", "\n> ") + "\n",
+		"in a list":      "- item\n\n  " + strings.ReplaceAll(strings.TrimSuffix(table, "\n"), "\n", "\n  ") + "\n",
+		"after a marker": "Intro.\n\n<!--more-->\n\n" + table,
+	}
+	options := map[string][]blog.RenderOption{
+		"default":    nil,
+		"raw HTML":   {blog.WithRawHTML()},
+		"own policy": {blog.WithPolicy(blog.PostPolicy())},
+		"extension":  {blog.WithExtensions(extension.DefinitionList)},
+	}
+	for oname, opts := range options {
+		r := newRenderer(t, opts...)
+		for sname, src := range sources {
+			t.Run(oname+"/"+sname, func(t *testing.T) {
+				out, err := r.Render(blog.FormatMarkdown, src, "")
+				require.NoError(t, err)
+				body := string(out.HTML)
+				assert.NotContains(t, body, "style=", "no style attribute")
+				assert.Contains(t, body, `<th class="align-left">L</th>`)
+				assert.Contains(t, body, `<th class="align-center">C</th>`)
+				assert.Contains(t, body, `<td class="align-right">c</td>`)
+				assert.Contains(t, body, `<td>d</td>`, "a cell without alignment has no class")
+			})
+		}
+	}
+}

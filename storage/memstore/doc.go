@@ -27,7 +27,7 @@
 //
 // The Store also implements the optional [blog.MonthCounter] and
 // [blog.PostSearcher]. Its search is a plain scan that matches whole words,
-// ignoring case, in titles and sources, and ranks posts with more of the
+// ignoring case, in titles and texts (see [blog.Post].Text), and ranks posts with more of the
 // words in their titles first, then the newest first.
 //
 // # Persistence

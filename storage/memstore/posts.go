@@ -449,10 +449,11 @@ func (t *postTable) countByMonth(ctx context.Context, q blog.PostQuery, loc *tim
 
 // SearchPosts implements [blog.PostSearcher] with a simple scan: the text
 // is split into words (runs of letters and digits), and a post matches when
-// every word equals, ignoring case, a word of its Title or Source. Results
-// come with the most words found in the title first, then newest first,
-// from q.Offset on and at most q.Query.EffectiveLimit() of them; each
-// Snippet is about 30 words of the source around the first match,
+// every word equals, ignoring case, a word of its Title or Text (the plain
+// text of its HTML, never its markup). Results come with the most words
+// found in the title first, then newest first, from q.Offset on and at
+// most q.Query.EffectiveLimit() of them; each Snippet is about 30 words of
+// the Text around the first match,
 // HTML-escaped, with the matched words in <mark>. A text without words
 // finds nothing. The only error is ctx.Err().
 func (s *Store) SearchPosts(ctx context.Context, q blog.SearchQuery) ([]blog.SearchResult, error) {
@@ -482,13 +483,13 @@ func (t *postTable) search(ctx context.Context, q blog.SearchQuery) ([]blog.Sear
 		if !matches(&q.Query, p) {
 			continue
 		}
-		title, body := splitWords(p.Title), splitWords(p.Source)
+		title, body := splitWords(p.Title), splitWords(p.Text)
 		inTitle, all := 0, true
 		for _, w := range words {
 			switch {
 			case containsWord(p.Title, title, w):
 				inTitle++
-			case containsWord(p.Source, body, w):
+			case containsWord(p.Text, body, w):
 			default:
 				all = false
 			}
@@ -515,7 +516,7 @@ func (t *postTable) search(ctx context.Context, q blog.SearchQuery) ([]blog.Sear
 	hits = hits[offset:min(len(hits), offset+q.Query.EffectiveLimit())]
 	out := make([]blog.SearchResult, len(hits))
 	for i, h := range hits {
-		out[i] = blog.SearchResult{Post: h.p.Clone(), Snippet: snippet(h.p.Source, words)}
+		out[i] = blog.SearchResult{Post: h.p.Clone(), Snippet: snippet(h.p.Text, words)}
 	}
 	return out, nil
 }
@@ -562,7 +563,7 @@ func isQueryWord(w string, words []string) bool {
 	return false
 }
 
-// Snippet sizes, in words of the source.
+// Snippet sizes, in words of the text.
 const (
 	snippetBefore = 8
 	snippetWords  = 30

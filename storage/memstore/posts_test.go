@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"testing"
 	"time"
 
@@ -54,18 +55,22 @@ func Example() {
 }
 
 // SearchPosts matches whole words, ignoring case, and marks them in an
-// HTML-escaped snippet of the source.
+// HTML-escaped snippet of the post's text, the plain text of its HTML that
+// a Blog derives when it saves the post.
 func ExampleStore_SearchPosts() {
 	ctx := context.Background()
 	store := memstore.New()
 	for i, src := range []string{
-		"Tomatoes need sun, water & patience.",
-		"Winter is for <em>planning</em> the garden; tomatoes wait.",
+		"<p>Tomatoes need sun, water &amp; patience.</p>",
+		"<p>Winter is for <em>planning</em> the garden; tomatoes wait.</p><!-- more on tomatoes soon -->",
 	} {
 		err := store.CreatePost(ctx, &blog.Post{
 			Slug:        fmt.Sprintf("post-%d", i),
 			Title:       fmt.Sprintf("Post %d", i),
+			Format:      blog.FormatHTML,
 			Source:      src,
+			HTML:        template.HTML(src),
+			Text:        blog.PlainText(src),
 			Status:      blog.StatusPublished,
 			PublishedAt: time.Date(2024, time.May, 1+i, 0, 0, 0, 0, time.UTC),
 		})
@@ -83,7 +88,7 @@ func ExampleStore_SearchPosts() {
 		fmt.Println(r.Post.Slug, r.Snippet)
 	}
 	// Output:
-	// post-1 Winter is for &lt;em&gt;planning&lt;/em&gt; the garden; <mark>tomatoes</mark> wait.
+	// post-1 Winter is for planning the garden; <mark>tomatoes</mark> wait.
 	// post-0 <mark>Tomatoes</mark> need sun, water &amp; patience.
 }
 

@@ -57,13 +57,13 @@ func bigStore(b *testing.B) *pgstore.Store {
 		_, bigErr = pool.CopyFrom(ctx, pgx.Identifier{bigSchema, "posts"},
 			[]string{"kind", "slug", "title", "author_name", "author_email", "author_url", "format",
 				"source", "excerpt", "html", "summary", "has_more", "description", "word_count",
-				"status", "comment_status", "sticky", "created_at", "updated_at", "published_at", "version"},
+				"status", "comment_status", "sticky", "created_at", "updated_at", "published_at", "version", "plain_text"},
 			pgx.CopyFromSlice(bigPosts, func(i int) ([]any, error) {
 				at := start.Add(-time.Duration(i) * time.Hour)
 				src := fmt.Sprintf("Post %d is about topic%d and the word rare%d, with some ordinary words after it.", i, i%100, i%1000)
 				return []any{"post", fmt.Sprintf("post-%d", i), fmt.Sprintf("Title %d on topic%d", i, i%100),
 					"Ann", "", "", "markdown", src, "", "<p>" + src + "</p>", "<p>" + src + "</p>", false, src, int64(15),
-					"published", "open", false, at, at, at, int64(1)}, nil
+					"published", "open", false, at, at, at, int64(1), src}, nil
 			}))
 		if bigErr == nil {
 			_, bigErr = pool.Exec(ctx, "ANALYZE "+pgx.Identifier{bigSchema, "posts"}.Sanitize())

@@ -69,7 +69,8 @@
 // # Search
 //
 // [Store.SearchPosts] uses PostgreSQL's full-text search: each post keeps
-// a generated tsvector of its title (weight A) and source (weight B) with
+// a generated tsvector of its title (weight A) and text (weight B; the
+// plain text of its HTML, [blog.Post].Text, never its markup) with
 // the "simple" configuration (no stemming, no stop words) under a GIN
 // index. The words are read with websearch_to_tsquery, which accepts any
 // text: quotes, operators and punctuation never make a search fail. Posts

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/storage/internal/migrations"
 )
 
@@ -72,6 +73,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return fmt.Errorf("%s: %w", m.Name, err)
 			}
+			if m.Version == plainTextVersion {
+				if err := s.fillPlainText(ctx, tx); err != nil {
+					return fmt.Errorf("%s: %w", m.Name, err)
+				}
+			}
 			if _, err := tx.Exec(ctx, s.sql(`INSERT INTO {S}folio_migrations (version, name) VALUES ($1, $2)`),
 				m.Version, m.Name); err != nil {
 				return fmt.Errorf("%s: %w", m.Name, err)
@@ -91,4 +97,48 @@ func nullIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+// plainTextVersion is the migration that adds posts.plain_text, which the
+// search vector is made of; fillPlainText then derives it for the rows
+// already there.
+const plainTextVersion = 4
+
+// fillBatch is how many posts fillPlainText reads at a time.
+const fillBatch = 200
+
+// fillPlainText sets the plain_text of every post from its HTML, as a Blog
+// does when it saves one ([blog.PlainText]), inside the migration's
+// transaction tx; the search vector is regenerated with it.
+func (s *Store) fillPlainText(ctx context.Context, tx pgx.Tx) error {
+	var after int64
+	for {
+		rows, err := tx.Query(ctx, s.sql(`SELECT id, html FROM {S}posts WHERE id > $1 ORDER BY id LIMIT $2`), after, fillBatch)
+		if err != nil {
+			return fmt.Errorf("fill plain text: %w", err)
+		}
+		var ids []int64
+		var texts []string
+		for rows.Next() {
+			var id int64
+			var html string
+			if err := rows.Scan(&id, &html); err != nil {
+				rows.Close()
+				return fmt.Errorf("fill plain text: %w", err)
+			}
+			ids, texts = append(ids, id), append(texts, blog.PlainText(html))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("fill plain text: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, s.sql(`UPDATE {S}posts p SET plain_text = x.text
+			FROM unnest($1::bigint[], $2::text[]) AS x(id, text) WHERE p.id = x.id`), ids, texts); err != nil {
+			return fmt.Errorf("fill plain text: %w", err)
+		}
+		after = ids[len(ids)-1]
+	}
 }

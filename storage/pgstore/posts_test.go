@@ -27,6 +27,7 @@ func testPost(slug string, pub time.Time) *blog.Post {
 		Format:        blog.FormatMarkdown,
 		Source:        "Body of " + slug,
 		HTML:          "<p>Body of " + "x" + "</p>",
+		Text:          "Body of " + slug,
 		Status:        blog.StatusPublished,
 		CommentStatus: blog.CommentsOpen,
 		CreatedAt:     pub,
@@ -231,10 +232,13 @@ func TestStore_SearchPosts(t *testing.T) {
 	inBody := testPost("in-body", at.Add(time.Hour))
 	inBody.Title = "Walking notes"
 	inBody.Source = "We saw a <b>heron</b> & a kingfisher by the river.\n\nPrivate \uE000marker\uE001 text."
+	inBody.HTML = "<p>We saw a <b>heron</b> &amp; a kingfisher by the river.</p>\n<p>Private \uE000marker\uE001 text.</p>"
+	inBody.Text = blog.PlainText(string(inBody.HTML))
 	mustCreate(t, s, inBody)
 	inTitle := testPost("in-title", at)
 	inTitle.Title = "The heron"
 	inTitle.Source = "A grey bird standing still."
+	inTitle.Text = inTitle.Source
 	mustCreate(t, s, inTitle)
 	draft := testPost("draft-heron", at)
 	draft.Title, draft.Status = "Heron draft", blog.StatusDraft

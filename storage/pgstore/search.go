@@ -16,20 +16,24 @@ import (
 )
 
 // Private-use characters ts_headline wraps matches in. They are removed
-// from the source first, so any in a snippet are markers; after HTML
-// escaping they become <mark> and </mark>.
+// from the text first, so any in a snippet are markers; after HTML
+// escaping they become <mark> and </mark>. A "<" of the text stands in
+// as markLess meanwhile, since ts_headline's parser would take "<b>" in a
+// post about HTML for a tag and leave it out.
 const (
 	markStart = "\uE000"
 	markStop  = "\uE001"
+	markLess  = "\uE002"
 )
 
 // headlineOptions shape snippets: about 15 to 30 words around the best
 // match, short words kept.
 const headlineOptions = `StartSel="` + markStart + `", StopSel="` + markStop + `", MaxWords=30, MinWords=15, ShortWord=0`
 
-// SearchPosts finds posts whose title or source match q.Text and that pass
-// q.Query's filters, best match first (by ts_rank, a title match weighing
-// more than a source match), then newest first, skipping q.Offset results
+// SearchPosts finds posts whose title or text (the plain text of their
+// HTML, [blog.Post].Text: never their markup nor comments hidden from the
+// page) match q.Text and that pass q.Query's filters, best match first (by
+// ts_rank, a title match weighing more than a text match), then newest first, skipping q.Offset results
 // and returning at most q.Query.EffectiveLimit().
 //
 // The text is read as by PostgreSQL's websearch_to_tsquery with the
@@ -37,9 +41,8 @@ const headlineOptions = `StartSel="` + markStart + `", StopSel="` + markStop + `
 // appear, "quoted words" must appear together, a word after "or" is an
 // alternative and a word after "-" must not appear. No input is an error:
 // text without words finds nothing, and only the first 32 words of a
-// longer text are used. Each result's snippet is a stretch of
-// the source with HTML tags left out, escaped, and with the matched words
-// in <mark>…</mark>.
+// longer text are used. Each result's snippet is a stretch of the post's
+// text, escaped, with the matched words in <mark>…</mark>.
 func (s *Store) SearchPosts(ctx context.Context, q blog.SearchQuery) ([]blog.SearchResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pgstore: search posts: %w", dbErr(err))
@@ -54,7 +57,7 @@ func (s *Store) SearchPosts(ctx context.Context, q blog.SearchQuery) ([]blog.Sea
 	s.filterPosts(&a, &q.Query, false)
 	limit, offset := a.add(q.Query.EffectiveLimit()), a.add(max(q.Offset, 0))
 	query := s.sql(`SELECT ` + postColumns + `,
-			ts_headline('simple', translate(p.source, E'\uE000\uE001', ''), wq.tsq, ` + a.add(headlineOptions) + `::text)
+			ts_headline('simple', translate(p.plain_text, E'<\uE000\uE001\uE002', E'\uE002'), wq.tsq, ` + a.add(headlineOptions) + `::text)
 		FROM (
 			SELECT ` + postRowColumns + `, ts_rank(p.search, wq.tsq) AS rank
 			FROM {S}posts p, ` + tsq + ` AS wq(tsq)
@@ -108,7 +111,7 @@ func limitWords(text string) string {
 // collapsed, text escaped, markers replaced by <mark> elements.
 func snippet(headline string) string {
 	s := html.EscapeString(strings.Join(strings.Fields(headline), " "))
-	return strings.NewReplacer(markStart, "<mark>", markStop, "</mark>").Replace(s)
+	return strings.NewReplacer(markStart, "<mark>", markStop, "</mark>", markLess, "&lt;").Replace(s)
 }
 
 // CountPostsByMonth counts the posts matching q (its After and Limit are

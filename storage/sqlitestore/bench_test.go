@@ -42,6 +42,7 @@ func benchPost(i int) *blog.Post {
 		Author: blog.Author{Name: "Ann"}, Format: blog.FormatMarkdown,
 		Source: "Some words about gardens, " + strconv.Itoa(i) + " tomatoes and the sun.",
 		HTML:   "<p>Some words about gardens.</p>", Summary: "<p>Some words.</p>", WordCount: 9,
+		Text:          "Some words about gardens, " + strconv.Itoa(i) + " tomatoes and the sun.",
 		Tags:          []blog.Term{{Name: "T" + strconv.Itoa(i%10), Slug: "t" + strconv.Itoa(i%10)}},
 		Categories:    []blog.Term{{Name: "Notes", Slug: "notes"}},
 		Status:        blog.StatusPublished,
@@ -122,12 +123,13 @@ func seedSQLite(path string, n int) error {
 	// The same posts as benchPost(i), in SQL.
 	if _, err := tx.Exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i+1 < ?1)
 		INSERT INTO posts (kind, slug, title, author_name, author_email, author_url,
-			format, source, excerpt, html, summary, has_more, description, word_count,
+			format, source, excerpt, html, summary, has_more, description, word_count, plain_text,
 			tags, categories, previous_slugs, status, comment_status, sticky,
 			created_at, updated_at, published_at, version)
 		SELECT CASE WHEN i % 50 = 1 THEN 'page' ELSE 'post' END, 'post-' || i, 'Post number ' || i, 'Ann', '', '',
 			'markdown', 'Some words about gardens, ' || i || ' tomatoes and the sun.', '',
 			'<p>Some words about gardens.</p>', '<p>Some words.</p>', 0, '', 9,
+			'Some words about gardens, ' || i || ' tomatoes and the sun.',
 			'[["t' || (i % 10) || '","T' || (i % 10) || '"]]', '[["notes","Notes"]]', '',
 			CASE WHEN i % 20 = 0 THEN 'draft' ELSE 'published' END, 'open', 0,
 			?2 - (?1 - i) * 3600000000, ?2 - (?1 - i) * 3600000000, ?2 - (?1 - i) * 3600000000, 1

@@ -80,10 +80,12 @@
 //
 // # Search
 //
-// Posts are indexed by an FTS5 table over their title and source, kept in
-// step by triggers. [Store.SearchPosts] matches every word of the query
-// (ignoring case and diacritics), ranks by BM25 with the title weighing
-// ten times the source, and returns a snippet of the source in which
+// Posts are indexed by an FTS5 table over their title and text (the plain
+// text of their HTML, [blog.Post].Text, so markup and comments hidden from
+// the page are never found nor quoted), kept in step by triggers.
+// [Store.SearchPosts] matches every word of the query (ignoring case and
+// diacritics), ranks by BM25 with the title weighing ten times the text,
+// and returns a snippet of the text in which
 // matched words are wrapped in <mark>, everything else HTML-escaped. What
 // a visitor types is never read as FTS5 or SQL syntax: it is split into
 // words, each searched as a quoted phrase.

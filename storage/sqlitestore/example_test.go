@@ -29,10 +29,14 @@ func Example() {
 
 	ctx := context.Background()
 	p := &blog.Post{
-		Kind:          blog.KindPost,
-		Slug:          "first-tomatoes",
-		Title:         "The first tomatoes",
-		Source:        "They ripened <early> this year & tasted of sun.",
+		Kind:   blog.KindPost,
+		Slug:   "first-tomatoes",
+		Title:  "The first tomatoes",
+		Source: "They ripened &lt;early&gt; this year & tasted of sun.",
+		HTML:   "<p>They ripened &lt;early&gt; this year &amp; tasted of sun.</p>",
+		// The plain text of HTML, which search reads; a blog.Blog derives
+		// it when it saves a post.
+		Text:          "They ripened <early> this year & tasted of sun.",
 		Status:        blog.StatusPublished,
 		PublishedAt:   time.Date(2024, time.July, 14, 9, 30, 0, 0, time.UTC),
 		PreviousSlugs: []string{"tomatoes"},

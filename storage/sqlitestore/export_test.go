@@ -1,6 +1,8 @@
 package sqlitestore
 
 import (
+	"database/sql"
+	"strconv"
 	"testing"
 	"time"
 
@@ -95,4 +97,28 @@ func PragmaInt(tb testing.TB, s *Store, name string) int {
 		tb.Fatal(err)
 	}
 	return v
+}
+
+// CreateAtVersion creates a database at path with only the first n
+// embedded migrations applied, as an older release of the package left
+// it, so that a test can open it with the current one.
+func CreateAtVersion(tb testing.TB, path string, n int) {
+	tb.Helper()
+	ms, err := loadMigrations()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	for _, m := range ms[:n] {
+		if _, err := db.Exec(m.SQL); err != nil {
+			tb.Fatalf("%s: %v", m.Name, err)
+		}
+	}
+	if _, err := db.Exec("PRAGMA user_version = " + strconv.Itoa(n)); err != nil {
+		tb.Fatal(err)
+	}
 }

@@ -31,7 +31,7 @@ func FuzzSearchPosts(f *testing.F) {
 	var n atomic.Int64
 	f.Fuzz(func(t *testing.T, source, text string) {
 		p := &blog.Post{Kind: blog.KindPost, Slug: "fuzz-" + strconv.FormatInt(n.Add(1), 10),
-			Title: "Fuzz", Source: source, Status: blog.StatusPublished}
+			Title: "Fuzz", Source: source, Text: source, Status: blog.StatusPublished}
 		if err := s.CreatePost(ctx, p); err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/storage/internal/migrations"
 )
 
@@ -69,6 +70,11 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 		if _, err := conn.ExecContext(ctx, m.SQL); err != nil {
 			return fmt.Errorf("migrate: %s: %w", m.Name, err)
 		}
+		if m.Version == plainTextVersion {
+			if err := fillPlainText(ctx, conn); err != nil {
+				return fmt.Errorf("migrate: %s: %w", m.Name, err)
+			}
+		}
 	}
 	if current < len(ms) {
 		// PRAGMA takes no parameters; the version is a number we made.
@@ -80,4 +86,49 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 		return fmt.Errorf("migrate: commit: %w", err)
 	}
 	return nil
+}
+
+// plainTextVersion is the migration that adds posts.plain_text, which
+// search indexes; fillPlainText then derives it for the rows already there.
+const plainTextVersion = 4
+
+// fillBatch is how many posts fillPlainText reads at a time.
+const fillBatch = 200
+
+// fillPlainText sets the plain_text of every post from its HTML, as a Blog
+// does when it saves one ([blog.PlainText]); the FTS5 triggers index it.
+func fillPlainText(ctx context.Context, conn *sql.Conn) error {
+	type row struct {
+		id   int64
+		html string
+	}
+	var after int64
+	for {
+		rows, err := conn.QueryContext(ctx, `SELECT id, html FROM posts WHERE id > ? ORDER BY id LIMIT ?`, after, fillBatch)
+		if err != nil {
+			return fmt.Errorf("fill plain text: %w", err)
+		}
+		var batch []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.html); err != nil {
+				rows.Close()
+				return fmt.Errorf("fill plain text: %w", err)
+			}
+			batch = append(batch, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("fill plain text: %w", err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, r := range batch {
+			if _, err := conn.ExecContext(ctx, `UPDATE posts SET plain_text = ? WHERE id = ?`, blog.PlainText(r.html), r.id); err != nil {
+				return fmt.Errorf("fill plain text of post %d: %w", r.id, err)
+			}
+		}
+		after = batch[len(batch)-1].id
+	}
 }

@@ -3,6 +3,7 @@ package sqlitestore_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -127,31 +128,82 @@ func TestOpen_synchronous(t *testing.T) {
 	}
 }
 
+// insertOldPost writes a post row with the columns of the first schema,
+// as an older release did, and returns its ID.
+func insertOldPost(tb testing.TB, path, slug, title, source, html string) int64 {
+	tb.Helper()
+	db, err := sql.Open("sqlite", path)
+	require.NoError(tb, err)
+	defer db.Close()
+	res, err := db.Exec(`INSERT INTO posts (kind, slug, title, author_name, author_email, author_url,
+		format, source, excerpt, html, summary, has_more, description, word_count,
+		tags, categories, previous_slugs, status, comment_status, sticky,
+		created_at, updated_at, published_at, version)
+		VALUES ('post', ?, ?, '', '', '', 'markdown', ?, '', ?, ?, 0, '', 3,
+		'', '', '', 'published', 'open', 0, 1, 1, 1, 1)`, slug, title, source, html, html)
+	require.NoError(tb, err)
+	id, err := res.LastInsertId()
+	require.NoError(tb, err)
+	return id
+}
+
 func TestOpen_migratesAnOlderSchema(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "folio.db")
-	s, err := sqlitestore.Open(path)
-	require.NoError(t, err)
-	p := &blog.Post{Kind: blog.KindPost, Slug: "old", Title: "Old"}
-	require.NoError(t, s.CreatePost(ctx, p))
-	require.NoError(t, s.Close())
-
-	// Take the database back to version 1, as the first release left it.
-	db, err := sql.Open("sqlite", path)
-	require.NoError(t, err)
-	_, err = db.Exec("DROP INDEX posts_sticky; DROP TABLE post_likes; DROP TABLE redirects; PRAGMA user_version = 1")
-	require.NoError(t, err)
-	require.NoError(t, db.Close())
+	sqlitestore.CreateAtVersion(t, path, 1)
+	id := insertOldPost(t, path, "old", "Old", "Old body.", "<p>Old body.</p>")
 	require.Equal(t, 1, userVersion(t, path))
 
-	s, err = sqlitestore.Open(path)
+	s, err := sqlitestore.Open(path)
 	require.NoError(t, err, "Open applies the missing migrations")
 	defer s.Close()
 	assert.Equal(t, sqlitestore.SchemaVersion, userVersion(t, path))
-	added, err := s.AddLike(ctx, p.ID, "visitor")
+	added, err := s.AddLike(ctx, id, "visitor")
 	require.NoError(t, err, "the tables of version 2 exist")
 	assert.True(t, added)
-	got, err := s.GetPost(ctx, p.ID)
+	got, err := s.GetPost(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, "Old", got.Title, "the data of version 1 is kept")
+}
+
+// TestOpen_migrationIndexesPlainText opens a database whose search index
+// holds the sources of its posts, as before version 4: the migration
+// derives each post's text from its HTML and indexes that instead, so
+// markup and hidden comments stop matching.
+func TestOpen_migrationIndexesPlainText(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "folio.db")
+	sqlitestore.CreateAtVersion(t, path, 3)
+	var ids []int64
+	for i := range 450 { // more than one batch of the migration
+		slug := fmt.Sprintf("post-%d", i)
+		ids = append(ids, insertOldPost(t, path, slug, "Orchard "+slug,
+			"Quinces & figs <!-- zanzibar -->\n\n<span class=\"marmalade\">ripen</span>",
+			"<p>Quinces &amp; figs</p>\n<p><span class=\"marmalade\">ripen</span></p>"))
+	}
+
+	s, err := sqlitestore.Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	for _, id := range []int64{ids[0], ids[len(ids)-1]} {
+		got, err := s.GetPost(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, "Quinces & figs ripen", got.Text, "the migration derives the text of post %d from its HTML", id)
+	}
+	for _, word := range []string{"zanzibar", "marmalade", "span", "amp"} {
+		res, err := s.SearchPosts(ctx, blog.SearchQuery{Text: word})
+		require.NoError(t, err)
+		assert.Empty(t, res, "%q is markup or a hidden comment, no longer indexed", word)
+	}
+	res, err := s.SearchPosts(ctx, blog.SearchQuery{Text: "figs", Query: blog.PostQuery{Limit: blog.MaxLimit}})
+	require.NoError(t, err)
+	assert.Len(t, res, min(len(ids), blog.MaxLimit), "every post's text is indexed")
+	if assert.NotEmpty(t, res) {
+		assert.Equal(t, "Quinces &amp; <mark>figs</mark> ripen", res[0].Snippet)
+	}
+	res, err = s.SearchPosts(ctx, blog.SearchQuery{Text: "orchard post 449"})
+	require.NoError(t, err)
+	if assert.Len(t, res, 1, "titles stay indexed") {
+		assert.Equal(t, ids[len(ids)-1], res[0].Post.ID)
+	}
 }

@@ -19,7 +19,7 @@ const (
 )
 
 // Search ranking: a match in the title weighs this many times a match in
-// the source.
+// the text.
 const titleWeight = 10.0
 
 // snippetTokens is the length of a snippet, in words.
@@ -77,9 +77,11 @@ func markSnippet(raw string) string {
 // SearchPosts returns the posts matching every word of q.Text (compared
 // ignoring case and diacritics, by the FTS5 unicode61 tokenizer) and q.Query's
 // filters, best match first: by BM25 with the title weighing ten times the
-// source, then newest first. It skips q.Offset results and returns at most
-// q.Query.EffectiveLimit(). Each result carries a snippet of the source,
-// HTML-escaped, with the matched words in <mark>…</mark>.
+// text (the plain text of the post's HTML, [blog.Post].Text: never its
+// markup nor comments hidden from the page), then newest first. It skips
+// q.Offset results and returns at most q.Query.EffectiveLimit(). Each
+// result carries a snippet of the text, HTML-escaped, with the matched
+// words in <mark>…</mark>.
 //
 // The text is never read as FTS5 or SQL syntax: every word becomes a
 // quoted phrase and punctuation is dropped. A text without words finds

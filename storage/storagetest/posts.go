@@ -68,6 +68,7 @@ var postRules = []struct {
 	{"Delete", postDelete},
 	{"MonthCounter", postMonthCounter},
 	{"PostSearcher", postSearcher},
+	{"PostSearcher_TextNotMarkup", postSearcherText},
 }
 
 // postEpoch is the time the fixtures are published around: UTC, with
@@ -92,6 +93,7 @@ func newPost(slug string, published time.Time) *blog.Post {
 		Format:        blog.FormatMarkdown,
 		Source:        "Body of " + slug,
 		HTML:          template.HTML("<p>Body of " + template.HTMLEscapeString(slug) + "</p>"),
+		Text:          "Body of " + slug,
 		Status:        blog.StatusPublished,
 		CommentStatus: blog.CommentsOpen,
 		CreatedAt:     created,
@@ -221,6 +223,7 @@ func postRoundTrip(t *testing.T, s blog.Store) {
 		Summary:     template.HTML(`<p>A hand-written <em>excerpt</em>.</p>`),
 		HasMore:     true,
 		Description: "Some Markdown with quotes & a snowman ☃",
+		Text:        "Heading Some Markdown & ☃",
 		WordCount:   1234,
 		Tags: []blog.Term{
 			{Name: "Go Lang", Slug: "go"},
@@ -245,6 +248,7 @@ func postRoundTrip(t *testing.T, s blog.Store) {
 		HTML:          template.HTML("<p>日本語のページ</p>"),
 		Summary:       template.HTML("<p>日本語のページ</p>"),
 		Description:   "日本語のページ",
+		Text:          "日本語のページ",
 		WordCount:     1,
 		Status:        blog.StatusDraft,
 		CommentStatus: blog.CommentsOpen,
@@ -1081,7 +1085,8 @@ func postSearcher(t *testing.T, s blog.Store) {
 	ctx := context.Background()
 	add := func(slug, title, source string, status blog.Status, at time.Time) *blog.Post {
 		p := newPost(slug, at)
-		p.Title, p.Source, p.Status = title, source, status
+		p.Title, p.Status = title, status
+		render(t, p, source)
 		return mustCreatePost(t, s, p)
 	}
 	garden := add("garden", "Gardening in spring", "Tomatoes need sun and water.", blog.StatusPublished, postAt(0))
@@ -1108,7 +1113,7 @@ func postSearcher(t *testing.T, s blog.Store) {
 	assert.Equal(t, []int64{garden.ID}, resultIDs(search("gardening", published, 0)),
 		"rule: SearchPosts finds a post by a word of its title")
 	assert.Equal(t, []int64{garden.ID}, resultIDs(search("sun", published, 0)),
-		"rule: SearchPosts finds a post by a word of its source")
+		"rule: SearchPosts finds a post by a word of its text")
 	assert.Equal(t, []int64{garden.ID}, resultIDs(search("SUN", published, 0)),
 		"rule: SearchPosts ignores case")
 	assert.Equal(t, []int64{garden.ID}, resultIDs(search("tomatoes sun", published, 0)),
@@ -1136,10 +1141,75 @@ func postSearcher(t *testing.T, s blog.Store) {
 		assert.Contains(t, res[0].Snippet, "sun</mark>", "rule: a snippet wraps the matched words in <mark>")
 	}
 	res = search("kumquat", published, 0)
-	if assert.Len(t, res, 1, "rule: SearchPosts finds a post by a word of its source") {
+	if assert.Len(t, res, 1, "rule: SearchPosts finds a post by a word of its text") {
 		assert.Equal(t, markup.ID, res[0].Post.ID)
 		assert.NotContains(t, res[0].Snippet, "<b>", "rule: a snippet is HTML-escaped")
 		assert.NotContains(t, res[0].Snippet, "<script>", "rule: a snippet is HTML-escaped")
 		assert.Contains(t, res[0].Snippet, "<mark>", "rule: a snippet wraps the matched words in <mark>")
+	}
+}
+
+// searchRenderer renders the sources of the search fixtures as a Blog
+// would, raw HTML allowed, so that their HTML and Text are what a Blog
+// hands its store.
+var searchRenderer = func() *blog.Renderer {
+	r, err := blog.NewRenderer(blog.WithRawHTML())
+	if err != nil {
+		panic("storagetest: " + err.Error())
+	}
+	return r
+}()
+
+// render sets p's Source and the fields a Blog derives from it.
+func render(t testing.TB, p *blog.Post, source string) {
+	t.Helper()
+	r, err := searchRenderer.Render(p.Format, source, "")
+	require.NoError(t, err, "rendering the fixture %q", p.Slug)
+	p.Source = source
+	p.HTML, p.Summary, p.HasMore, p.Description, p.Text, p.WordCount =
+		r.HTML, r.Summary, r.HasMore, r.Description, r.Text, r.WordCount
+}
+
+func postSearcherText(t *testing.T, s blog.Store) {
+	const rule = "rule: search matches and snippets the post's text, never its markup or hidden comments"
+	ps, ok := s.(blog.PostSearcher)
+	if !ok {
+		t.Skipf("%T does not implement blog.PostSearcher", s)
+	}
+	ctx := context.Background()
+	p := newPost("hidden", postAt(0))
+	p.Title = "Orchard diary"
+	render(t, p, "Quinces ripen late in the orchard.\n\n"+
+		"<!-- private note: zanzibar -->\n\n"+
+		"<div class=\"marmalade\" title=\"pomegranate\">Fish &amp; chips <!-- also zanzibar --> at noon.</div>\n")
+	require.NotContains(t, p.Text, "zanzibar", "the fixture's comment is hidden from readers")
+	mustCreatePost(t, s, p)
+	other := newPost("other", postAt(1))
+	render(t, other, "Nothing about orchards here.")
+	mustCreatePost(t, s, other)
+
+	search := func(text string) []blog.SearchResult {
+		t.Helper()
+		res, err := ps.SearchPosts(ctx, blog.SearchQuery{Text: text})
+		require.NoError(t, err, "rule: SearchPosts succeeds")
+		return res
+	}
+	for _, word := range []string{"zanzibar", "private", "marmalade", "pomegranate", "div", "class", "amp"} {
+		assert.Empty(t, search(word), "%s: %q is not in the text", rule, word)
+	}
+	for _, q := range []struct{ words, want string }{
+		{"quinces", "<mark>Quinces</mark> ripen late"},
+		{"chips", "Fish &amp; <mark>chips</mark> at noon"},
+	} {
+		res := search(q.words)
+		if !assert.Len(t, res, 1, "%s: %q is in the text", rule, q.words) {
+			continue
+		}
+		assert.Equal(t, p.ID, res[0].Post.ID, rule)
+		snip := res[0].Snippet
+		assert.Contains(t, snip, q.want, "%s: the snippet quotes the text, escaped once", rule)
+		for _, hidden := range []string{"zanzibar", "private", "marmalade", "&lt;", "&amp;amp;", "<div", "<!--"} {
+			assert.NotContains(t, snip, hidden, "%s: the snippet shows no markup or hidden comment", rule)
+		}
 	}
 }
