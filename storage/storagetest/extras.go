@@ -15,23 +15,6 @@ import (
 	"github.com/folioblog/folio/comments"
 )
 
-// The rules of the optional post capabilities likes, old paths and change
-// events; each is skipped when the store lacks it.
-func init() {
-	postRules = append(postRules, []struct {
-		name string
-		run  func(t *testing.T, s blog.Store)
-	}{
-		{"Likes_OnePerVisitor", likesOnePerVisitor},
-		{"Likes_MissingPost_ErrNotFound", likesMissingPost},
-		{"Likes_Concurrent", likesConcurrent},
-		{"Redirects_RoundTrip", redirectsRoundTrip},
-		{"ChangeFeed_ReportsWrites", changeFeedReportsWrites},
-		{"Delete_RemovesLikesAndRedirects", deleteRemovesLikesAndRedirects},
-		{"Delete_DuringLikes", deleteDuringLikes},
-	}...)
-}
-
 func likeStore(t *testing.T, s blog.Store) blog.LikeStore {
 	t.Helper()
 	ls, ok := s.(blog.LikeStore)
@@ -290,13 +273,6 @@ func changeFeedReportsWrites(t *testing.T, s blog.Store) {
 	}
 }
 
-func init() {
-	commentRules = append(commentRules, struct {
-		name string
-		run  func(t *testing.T, newStore func(t *testing.T) comments.Store)
-	}{"ChangeFeed_ReportsCommentWrites", changeFeedReportsCommentWrites})
-}
-
 func changeFeedReportsCommentWrites(t *testing.T, newStore func(t *testing.T) comments.Store) {
 	s := newStore(t)
 	cf, ok := s.(blog.ChangeFeed)
@@ -330,13 +306,6 @@ func changeFeedReportsCommentWrites(t *testing.T, newStore func(t *testing.T) co
 	expect("an update", "watched-thread")
 	require.NoError(t, s.DeleteComment(context.Background(), c.ID))
 	expect("a delete", "watched-thread")
-}
-
-func init() {
-	postRules = append(postRules, struct {
-		name string
-		run  func(t *testing.T, s blog.Store)
-	}{"ChangeHook_BeforeWriteReturns", changeHookBeforeWriteReturns})
 }
 
 func changeHookBeforeWriteReturns(t *testing.T, s blog.Store) {
