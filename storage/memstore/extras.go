@@ -20,7 +20,9 @@ func (t *extraTable) init() {
 	t.redirects = make(map[string]int64)
 }
 
-// forgetPost drops the likes of and paths to a deleted post.
+// forgetPost drops the likes of and paths to a deleted post. It runs after
+// the post has left the post table, so no write through [postTable.holding]
+// can add to them again.
 func (t *extraTable) forgetPost(id int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -37,21 +39,24 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	if _, err := s.posts.get(ctx, postID); err != nil {
+	var seen bool
+	err := s.posts.holding(postID, func() {
+		t := &s.extras
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		visitors := t.likes[postID]
+		if visitors == nil {
+			visitors = make(map[string]struct{})
+			t.likes[postID] = visitors
+		}
+		_, seen = visitors[visitor]
+		if !seen {
+			visitors[visitor] = struct{}{}
+		}
+	})
+	if err != nil {
 		return false, fmt.Errorf("memstore: add like to post %d: %w", postID, err)
 	}
-	t := &s.extras
-	t.mu.Lock()
-	visitors := t.likes[postID]
-	if visitors == nil {
-		visitors = make(map[string]struct{})
-		t.likes[postID] = visitors
-	}
-	_, seen := visitors[visitor]
-	if !seen {
-		visitors[visitor] = struct{}{}
-	}
-	t.mu.Unlock()
 	if !seen {
 		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
 	}
@@ -80,13 +85,15 @@ func (s *Store) PutRedirect(ctx context.Context, path string, postID int64) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := s.posts.get(ctx, postID); err != nil {
+	err := s.posts.holding(postID, func() {
+		t := &s.extras
+		t.mu.Lock()
+		t.redirects[path] = postID
+		t.mu.Unlock()
+	})
+	if err != nil {
 		return fmt.Errorf("memstore: redirect %q to post %d: %w", path, postID, err)
 	}
-	t := &s.extras
-	t.mu.Lock()
-	t.redirects[path] = postID
-	t.mu.Unlock()
 	return nil
 }
 
@@ -104,4 +111,20 @@ func (s *Store) LookupRedirect(ctx context.Context, path string) (int64, error) 
 		return 0, fmt.Errorf("memstore: redirect %q: %w", path, blog.ErrNotFound)
 	}
 	return id, nil
+}
+
+// holding runs fn while the post with that ID is stored, holding the
+// post table's read lock so that the post cannot be deleted until fn
+// returns; it returns [blog.ErrNotFound] without calling fn if there is no
+// such post. A DeletePost that waited then forgets what fn wrote, so
+// nothing fn writes outlives the post. Locks are taken in this order
+// only: the post table's, then the extra table's.
+func (t *postTable) holding(id int64, fn func()) error {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if _, ok := t.byID[id]; !ok {
+		return blog.ErrNotFound
+	}
+	fn()
+	return nil
 }

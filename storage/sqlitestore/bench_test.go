@@ -3,7 +3,6 @@ package sqlitestore_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
 	"github.com/folioblog/folio/storage/sqlitestore"
+	"github.com/folioblog/folio/storage/storagetest"
 )
 
 // The benchmarks run every operation against storage/memstore (the
@@ -26,10 +26,7 @@ import (
 //
 //	go test -run '^$' -bench . -benchtime 2000x ./storage/sqlitestore/
 
-const (
-	benchPosts    = 100_000
-	benchComments = 1_000
-)
+const benchPosts = 100_000
 
 var benchEpoch = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 
@@ -186,35 +183,31 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// BenchmarkPostStore and BenchmarkCommentStore run the operations every
+// store is measured on, against memstore and the SQLite store; the
+// benchmarks after them are SQLite's own, on 100,000 posts.
+func BenchmarkPostStore(b *testing.B) {
+	b.Run("memstore", func(b *testing.B) {
+		storagetest.RunPostStoreBenchmarks(b, func(b *testing.B) blog.Store { return memstore.New() })
+	})
+	b.Run("sqlitestore", func(b *testing.B) {
+		storagetest.RunPostStoreBenchmarks(b, func(b *testing.B) blog.Store { return openStore(b) })
+	})
+}
+
+func BenchmarkCommentStore(b *testing.B) {
+	b.Run("memstore", func(b *testing.B) {
+		storagetest.RunCommentStoreBenchmarks(b, func(b *testing.B) comments.Store { return memstore.New() })
+	})
+	b.Run("sqlitestore", func(b *testing.B) {
+		storagetest.RunCommentStoreBenchmarks(b, func(b *testing.B) comments.Store { return openStore(b) })
+	})
+}
+
 // both runs fn as a sub-benchmark for each store.
 func both[S any](b *testing.B, mem, sqlite S, fn func(b *testing.B, s S)) {
 	b.Run("memstore", func(b *testing.B) { b.ReportAllocs(); fn(b, mem) })
 	b.Run("sqlitestore", func(b *testing.B) { b.ReportAllocs(); fn(b, sqlite) })
-}
-
-func BenchmarkCreatePost(b *testing.B) {
-	both(b, blog.Store(memstore.New()), blog.Store(openStore(b)), func(b *testing.B, s blog.Store) {
-		ctx := context.Background()
-		for i := 0; b.Loop(); i++ {
-			p := benchPost(i)
-			p.Slug = fmt.Sprintf("new-%d-%d", b.N, i)
-			if err := s.CreatePost(ctx, p); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-func BenchmarkGetPostBySlug(b *testing.B) {
-	sq, mem := bigStores(b)
-	both(b, blog.Store(mem), blog.Store(sq), func(b *testing.B, s blog.Store) {
-		ctx := context.Background()
-		for i := 0; b.Loop(); i++ {
-			if _, err := s.GetPostBySlug(ctx, "post-"+strconv.Itoa(i*7919%benchPosts)); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
 }
 
 // homeQuery is the query of a blog's home page.
@@ -283,59 +276,4 @@ func BenchmarkSearchPosts(b *testing.B) {
 			}
 		}
 	})
-}
-
-func benchComment(thread string, i int) *comments.Comment {
-	return &comments.Comment{
-		Thread: thread, Type: comments.TypeComment,
-		Author: comments.Author{Name: "Visitor", Email: fmt.Sprintf("v%d@example.com", i%97)},
-		Source: "A comment, number " + strconv.Itoa(i), HTML: "<p>A comment.</p>",
-		Status: comments.StatusApproved, IP: "192.0.2.1",
-		CreatedAt: benchEpoch.Add(time.Duration(i) * time.Second),
-	}
-}
-
-func BenchmarkCreateComment(b *testing.B) {
-	both(b, comments.Store(memstore.New()), comments.Store(openStore(b)), func(b *testing.B, s comments.Store) {
-		ctx := context.Background()
-		for i := 0; b.Loop(); i++ {
-			if err := s.CreateComment(ctx, benchComment("1", i)); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-func BenchmarkListComments(b *testing.B) {
-	ctx := context.Background()
-	mem, sq := memstore.New(), openStore(b)
-	for _, s := range []comments.Store{mem, sq} {
-		for i := range benchComments {
-			if err := s.CreateComment(ctx, benchComment("thread", i)); err != nil {
-				b.Fatal(err)
-			}
-			if err := s.CreateComment(ctx, benchComment("other", i)); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	for _, c := range []struct {
-		name string
-		q    comments.CommentQuery
-		want int
-	}{
-		{"thread_page_50", comments.CommentQuery{Thread: "thread", Statuses: []comments.Status{comments.StatusApproved}}, 50},
-		{"thread_all_1000", comments.CommentQuery{Thread: "thread", Statuses: []comments.Status{comments.StatusApproved}, Limit: 1000}, 1000},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			both(b, comments.Store(mem), comments.Store(sq), func(b *testing.B, s comments.Store) {
-				for b.Loop() {
-					cs, err := s.ListComments(ctx, c.q)
-					if err != nil || len(cs) != c.want {
-						b.Fatal(len(cs), err)
-					}
-				}
-			})
-		})
-	}
 }

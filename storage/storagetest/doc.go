@@ -1,40 +1,121 @@
-// Package storagetest is the conformance suite for Folio's storage
-// backends: [RunPostStore] checks a [blog.Store] and [RunCommentStore] a
-// [comments.Store]. Folio's own backends (storage/memstore,
-// storage/sqlitestore, storage/pgstore) run it, and so can any third-party
-// backend, so that every store behaves the same to the [blog.Blog] service
-// and to the comment pipeline.
+// Package storagetest is the conformance kit for Folio's storage backends:
+// [RunPostStore] checks a [blog.Store] and [RunCommentStore] a
+// [comments.Store], and [RunPostStoreBenchmarks] and
+// [RunCommentStoreBenchmarks] measure the operations a blog does most.
+// Folio's own backends (storage/memstore, storage/sqlitestore,
+// storage/pgstore) run them, and so can any third-party backend, so that
+// every store behaves the same to the [blog.Blog] service and to the
+// comment pipeline.
 //
 // # Use
 //
-// Call the suite from a test in the backend's package, with a function
+// Call the suites from a test in the backend's package, with a function
 // that returns a new, empty store:
 //
 //	func TestConformance(t *testing.T) {
 //		storagetest.RunPostStore(t, func(t *testing.T) blog.Store { return mystore.New(t) })
 //	}
 //
-// The factory receives each subtest's t: a backend that needs a database
-// can create one with t.TempDir, or empty a shared one, and release it with
-// t.Cleanup. A store that keeps posts and comments runs both suites.
+//	func BenchmarkStore(b *testing.B) {
+//		storagetest.RunPostStoreBenchmarks(b, func(b *testing.B) blog.Store { return mystore.New(b) })
+//	}
+//
+// The factory receives each subtest's t (or sub-benchmark's b): a backend
+// that needs a database can create one with t.TempDir, or empty a shared
+// one, and release it with t.Cleanup. A store that keeps posts and comments
+// runs both suites.
 //
 // # Rules
 //
-// The suite runs one subtest per rule of the contract, named after it
-// (RoundTrip_EveryField, Update_StaleVersion_ErrConflict,
-// List_KeysetPagination, …), each with a fresh store, and every failure
-// begins with "rule:" and states the rule that was broken, so that a failing
-// backend can be fixed without reading the suite. Errors are checked with
+// Each suite runs one subtest per rule, in the order listed below, each
+// with a fresh store. A subtest is named Subject_Rule or
+// Subject_Condition_Result, the method or capability first
+// (Update_StaleVersion_ErrConflict, List_KeysetPagination), so that
+// -run 'TestConformance/List_' selects a group. Every failure begins with
+// "rule:" and states the rule that was broken, so that a failing backend
+// can be fixed without reading the suite. Errors are checked with
 // [errors.Is] against the sentinels ([blog.ErrNotFound],
-// [blog.ErrSlugTaken], [blog.ErrConflict], [context.Canceled]), never by
-// their text, so a backend may wrap them as it likes.
+// [blog.ErrSlugTaken], [blog.ErrConflict], [comments.ErrNotFound],
+// [comments.ErrDuplicate], [comments.ErrFlood], [context.Canceled]), never
+// by their text, so a backend may wrap them as it likes.
 //
-// Optional capabilities are checked when the store has them: the
-// MonthCounter subtest when it implements [blog.MonthCounter] (in UTC and in
-// zones east and west of it), the PostSearcher subtest when it implements
-// [blog.PostSearcher]; otherwise they are skipped with a message.
+// A rule about an optional capability, an interface the store may also
+// implement, is checked when the store implements it and skipped, with a
+// message naming the interface, when it does not. Every other rule always
+// runs.
 //
-// Several subtests use a store from many goroutines at once; run the suite
-// with -race. The package imports time/tzdata so that the time-zone rules
-// run on machines without a zone database.
+// # Post rules
+//
+// [RunPostStore] checks 34 rules. Always, for [blog.Store]:
+//
+//   - Create_RoundTripsEveryField, Create_DistinctNonZeroIDs,
+//     Create_RejectsNonZeroID, Create_DuplicateSlug_ErrSlugTaken
+//   - Get_ReturnsCopies, MissingID_ErrNotFound
+//   - Update_DuplicateSlug_ErrSlugTaken, Update_StaleVersion_ErrConflict,
+//     Update_IncrementsVersion
+//   - GetBySlug_PreviousSlug, GetBySlug_CurrentSlugWins
+//   - List_NewestFirst, List_KeysetPagination, List_PaginationDuringInserts,
+//     List_Filters, List_TimeBounds, List_FilteredPagination,
+//     List_EffectiveLimit
+//   - Delete_RemovesEverywhere
+//   - CancelledContext_WritesNothing (which also calls CountPostsByMonth and
+//     SearchPosts when the store has them)
+//   - Concurrent_Creates, Concurrent_SameSlug, Concurrent_Updates
+//
+// When the store implements the capability named:
+//
+//   - [blog.MonthCounter]: MonthCounter_LocalMonths, in UTC and in zones east
+//     and west of it
+//   - [blog.PostSearcher]: PostSearcher_MatchesWords,
+//     PostSearcher_TextNotMarkup
+//   - [blog.LikeStore]: Likes_OnePerVisitor, Likes_MissingPost_ErrNotFound,
+//     Likes_Concurrent
+//   - [blog.RedirectStore]: Redirects_RoundTrip
+//   - [blog.LikeStore] or [blog.RedirectStore] (checking whichever it has):
+//     Delete_RemovesLikesAndRedirects, and Delete_DuringLikesAndRedirects,
+//     which deletes posts while other goroutines like them and record paths
+//     to them
+//   - [blog.ChangeFeed]: ChangeFeed_ReportsWrites (likes too, if the store
+//     is a [blog.LikeStore])
+//   - [blog.ChangeHook]: ChangeHook_BeforeWriteReturns (comments too, if the
+//     store is a [comments.Store])
+//
+// # Comment rules
+//
+// [RunCommentStore] checks 31 rules. Always, for [comments.Store]:
+//
+//   - Create_AssignsIDs, Create_RejectsNonZeroID, Create_RoundTripsEveryField
+//   - Get_Missing_ErrNotFound, Get_ReturnsCopies
+//   - Update_KeepsIdentity, Update_Missing_ErrNotFound
+//   - Delete_Removes, Delete_ReparentsReplies
+//   - List_ByThread, List_AllThreads, List_EqualTimesByID, List_Statuses,
+//     List_DefaultLimit, List_MaxLimit, List_KeysetPagination,
+//     List_PaginationAfterDelete, List_PaginationDuringAppends
+//   - CountApproved_PerThread, HasApprovedComment_ByEmail,
+//     LatestComment_ByIPOrEmail, FindDuplicate_SameThreadSourceAndAuthor
+//   - CancelledContext_WritesNothing
+//   - Concurrent_Creates, Concurrent_ReadWrite
+//
+// When the store implements the capability named:
+//
+//   - [comments.GuardedStore]: Guarded_Creates,
+//     Guarded_Duplicate_ErrDuplicate, Guarded_Flood_ErrFlood,
+//     Guarded_Concurrent, Guarded_CancelledContext_WritesNothing
+//   - [blog.ChangeFeed]: ChangeFeed_ReportsCommentWrites
+//
+// # Running
+//
+// The subtests do not run in parallel with each other, but the Concurrent_
+// rules and several others use one store from many goroutines at once: run
+// the suites with -race at least once. The package imports time/tzdata so
+// that the time-zone rules run on machines without a zone database. The
+// ChangeFeed_ rules wait up to 10 s for each event.
+//
+// # Benchmarks
+//
+// [RunPostStoreBenchmarks] and [RunCommentStoreBenchmarks] run one
+// sub-benchmark per operation on a store seeded through its own Create
+// methods; see their documentation for the operations and the data. They
+// report allocations, and check what each operation returns, so that a
+// store cannot look fast by doing nothing.
 package storagetest

@@ -15,21 +15,6 @@ import (
 	"github.com/folioblog/folio/comments"
 )
 
-// The rules of the optional post capabilities likes, old paths and change
-// events; each is skipped when the store lacks it.
-func init() {
-	postRules = append(postRules, []struct {
-		name string
-		run  func(t *testing.T, s blog.Store)
-	}{
-		{"Likes_OnePerVisitor", likesOnePerVisitor},
-		{"Likes_MissingPost_ErrNotFound", likesMissingPost},
-		{"Likes_Concurrent", likesConcurrent},
-		{"Redirects_RoundTrip", redirectsRoundTrip},
-		{"ChangeFeed_ReportsWrites", changeFeedReportsWrites},
-	}...)
-}
-
 func likeStore(t *testing.T, s blog.Store) blog.LikeStore {
 	t.Helper()
 	ls, ok := s.(blog.LikeStore)
@@ -131,6 +116,110 @@ func redirectsRoundTrip(t *testing.T, s blog.Store) {
 	assert.ErrorIs(t, err, blog.ErrNotFound, "rule: paths are case-sensitive")
 }
 
+func deleteRemovesLikesAndRedirects(t *testing.T, s blog.Store) {
+	const rule = "rule: DeletePost deletes the post's likes and the old paths that lead to it"
+	ls, likes := s.(blog.LikeStore)
+	rs, redirects := s.(blog.RedirectStore)
+	if !likes && !redirects {
+		t.Skip("the store is neither a blog.LikeStore nor a blog.RedirectStore")
+	}
+	ctx := context.Background()
+	doomed := mustCreatePost(t, s, newPost("doomed", postAt(1)))
+	kept := mustCreatePost(t, s, newPost("kept", postAt(2)))
+	for _, p := range []*blog.Post{doomed, kept} {
+		if likes {
+			_, err := ls.AddLike(ctx, p.ID, "v1")
+			require.NoError(t, err)
+			_, err = ls.AddLike(ctx, p.ID, "v2")
+			require.NoError(t, err)
+		}
+		if redirects {
+			require.NoError(t, rs.PutRedirect(ctx, "/old/"+p.Slug+"/", p.ID))
+		}
+	}
+	require.NoError(t, s.DeletePost(ctx, doomed.ID))
+
+	if likes {
+		counts, err := ls.CountLikes(ctx, []int64{doomed.ID, kept.ID})
+		require.NoError(t, err)
+		assert.Equal(t, map[int64]int{doomed.ID: 0, kept.ID: 2}, counts, "%s (CountLikes)", rule)
+		_, err = ls.AddLike(ctx, doomed.ID, "v3")
+		assert.ErrorIs(t, err, blog.ErrNotFound, "%s (AddLike afterwards)", rule)
+	}
+	if redirects {
+		_, err := rs.LookupRedirect(ctx, "/old/doomed/")
+		assert.ErrorIs(t, err, blog.ErrNotFound, "%s (LookupRedirect)", rule)
+		id, err := rs.LookupRedirect(ctx, "/old/kept/")
+		if assert.NoError(t, err, "%s: other posts' paths stay", rule) {
+			assert.Equal(t, kept.ID, id, "%s: other posts' paths stay", rule)
+		}
+		assert.ErrorIs(t, rs.PutRedirect(ctx, "/old/doomed/", doomed.ID), blog.ErrNotFound, "%s (PutRedirect afterwards)", rule)
+	}
+}
+
+// deleteDuringLikes deletes posts while other goroutines like them and
+// record paths to them, many times over: whatever a writer's call returns,
+// nothing of a deleted post may be left once DeletePost has returned and
+// the writers have stopped.
+func deleteDuringLikes(t *testing.T, s blog.Store) {
+	const rule = "rule: a like or a path written while its post is deleted is deleted with it or fails with ErrNotFound"
+	ls, likes := s.(blog.LikeStore)
+	rs, redirects := s.(blog.RedirectStore)
+	if !likes && !redirects {
+		t.Skip("the store is neither a blog.LikeStore nor a blog.RedirectStore")
+	}
+	ctx := context.Background()
+	const rounds, writers = 50, 4
+	for round := range rounds {
+		p := mustCreatePost(t, s, newPost(fmt.Sprintf("contested-%d", round), postAt(round)))
+		path := fmt.Sprintf("/old/contested-%d/", round)
+		var wg, busy sync.WaitGroup
+		for w := range writers {
+			wg.Add(1)
+			busy.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					if i == 1 {
+						busy.Done() // one write done: the writer is under way
+					}
+					var err error
+					if likes && (!redirects || w%2 == 0) {
+						_, err = ls.AddLike(ctx, p.ID, fmt.Sprintf("visitor-%d-%d", w, i))
+					} else {
+						err = rs.PutRedirect(ctx, path, p.ID)
+					}
+					if i == 0 && err != nil {
+						busy.Done()
+					}
+					if errors.Is(err, blog.ErrNotFound) {
+						return // the post is gone
+					}
+					if !assert.NoError(t, err, "writer %d", w) {
+						return
+					}
+				}
+			}()
+		}
+		busy.Wait()
+		require.NoError(t, s.DeletePost(ctx, p.ID))
+		wg.Wait()
+		if likes {
+			counts, err := ls.CountLikes(ctx, []int64{p.ID})
+			require.NoError(t, err)
+			if !assert.Zero(t, counts[p.ID], "%s (round %d: likes left)", rule, round) {
+				return
+			}
+		}
+		if redirects {
+			_, err := rs.LookupRedirect(ctx, path)
+			if !assert.ErrorIs(t, err, blog.ErrNotFound, "%s (round %d: path left)", rule, round) {
+				return
+			}
+		}
+	}
+}
+
 func changeFeedReportsWrites(t *testing.T, s blog.Store) {
 	cf, ok := s.(blog.ChangeFeed)
 	if !ok {
@@ -184,13 +273,6 @@ func changeFeedReportsWrites(t *testing.T, s blog.Store) {
 	}
 }
 
-func init() {
-	commentRules = append(commentRules, struct {
-		name string
-		run  func(t *testing.T, newStore func(t *testing.T) comments.Store)
-	}{"ChangeFeed_ReportsCommentWrites", changeFeedReportsCommentWrites})
-}
-
 func changeFeedReportsCommentWrites(t *testing.T, newStore func(t *testing.T) comments.Store) {
 	s := newStore(t)
 	cf, ok := s.(blog.ChangeFeed)
@@ -224,13 +306,6 @@ func changeFeedReportsCommentWrites(t *testing.T, newStore func(t *testing.T) co
 	expect("an update", "watched-thread")
 	require.NoError(t, s.DeleteComment(context.Background(), c.ID))
 	expect("a delete", "watched-thread")
-}
-
-func init() {
-	postRules = append(postRules, struct {
-		name string
-		run  func(t *testing.T, s blog.Store)
-	}{"ChangeHook_BeforeWriteReturns", changeHookBeforeWriteReturns})
 }
 
 func changeHookBeforeWriteReturns(t *testing.T, s blog.Store) {
