@@ -35,7 +35,7 @@ func PlainText(s string) string {
 					space = true
 					continue
 				}
-				if r == utf8.RuneError || r == 0 {
+				if r == utf8.RuneError || unicode.IsControl(r) { // nothing a reader sees
 					continue
 				}
 				if space && b.Len() > 0 {

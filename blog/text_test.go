@@ -15,6 +15,7 @@ func TestPlainText(t *testing.T) {
 	}{
 		{"paragraphs", "<p>One two.</p><p>Three.</p>", "One two. Three."},
 		{"entities decoded", "<p>Fish &amp; chips &lt;3 &eacute;t&#233;</p>", "Fish & chips <3 été"},
+		{"control characters dropped", "<p>More \x01text\x7f.</p>", "More text."},
 		{"comment dropped", "<p>Shown</p><!-- hidden draft note --><p>also shown</p>", "Shown also shown"},
 		{"comment inside a paragraph", "<p>a<!-- b -->c</p>", "ac"},
 		{"script and style dropped", "<p>x</p><script>var secret = 1</script><style>p{}</style><p>y</p>", "x y"},
