@@ -22,6 +22,7 @@ func TestPlainText(t *testing.T) {
 		{"block elements separate words", "<ul><li>one</li><li>two</li></ul><table><tr><td>a</td><td>b</td></tr></table>", "one two a b"},
 		{"line breaks separate words", "<p>line<br>next</p>", "line next"},
 		{"white space collapsed", "<pre><code>  a\n\n\tb  </code></pre>", "a b"},
+		{"control characters dropped", "<p>a\x01b\x00c\uFFFDd</p>", "abcd"},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {
