@@ -10,11 +10,12 @@ import (
 )
 
 // PlainText returns the text a reader sees in the HTML fragment s: its
-// text with entities decoded, without tags, comments, or the contents of
-// script, style, template and noscript elements; block elements and line
-// breaks separate words, and each run of white space becomes one space.
-// It is what stores index for search (see [Post].Text); a store that
-// brings older rows up to date can call it on their HTML.
+// text with entities decoded, without tags, comments, the contents of
+// script, style, template and noscript elements, control characters or
+// U+FFFD; block elements and line breaks separate words, and each run of
+// white space becomes one space. It is what stores index for search (see
+// [Post].Text); a store that brings older rows up to date can call it on
+// their HTML.
 func PlainText(s string) string {
 	z := html.NewTokenizer(strings.NewReader(s))
 	var b strings.Builder
@@ -35,8 +36,8 @@ func PlainText(s string) string {
 					space = true
 					continue
 				}
-				if r == utf8.RuneError || unicode.IsControl(r) { // nothing a reader sees
-					continue
+				if r == utf8.RuneError || unicode.IsControl(r) {
+					continue // not text anyone reads
 				}
 				if space && b.Len() > 0 {
 					b.WriteByte(' ')
