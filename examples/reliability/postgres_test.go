@@ -66,7 +66,7 @@ func openBlog(t *testing.T, dsn string) *blog.Blog {
 	t.Helper()
 	st, err := pgstore.Open(context.Background(), dsn)
 	require.NoError(t, err)
-	t.Cleanup(st.Close)
+	t.Cleanup(func() { _ = st.Close() })
 	b, err := blog.New(st)
 	require.NoError(t, err)
 	return b

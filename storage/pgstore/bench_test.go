@@ -73,7 +73,7 @@ func bigStore(b *testing.B) *pgstore.Store {
 	require.NoError(b, bigErr, "seed %d posts", bigPosts)
 	s, err := pgstore.New(ctx, pool, pgstore.WithSchema(bigSchema))
 	require.NoError(b, err)
-	b.Cleanup(s.Close)
+	b.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

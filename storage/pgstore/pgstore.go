@@ -184,8 +184,10 @@ func channelName(schema string) string {
 
 // Close stops the change feed, closing every channel returned by
 // [Store.Changes], and closes the connection pool if [Open] made it. Using
-// the Store afterwards returns errors. Close may be called more than once.
-func (s *Store) Close() {
+// the Store afterwards returns errors. Close may be called more than once
+// and always returns nil; it returns an error to match sqlitestore's Close
+// and io.Closer.
+func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.hooks.Close()
 		s.feed.stop()
@@ -193,6 +195,7 @@ func (s *Store) Close() {
 			s.pool.Close()
 		}
 	})
+	return nil
 }
 
 // Pool returns the connection pool the Store uses.

@@ -71,7 +71,7 @@ func openStore(tb testing.TB, schema string, opts ...pgstore.Option) *pgstore.St
 	tb.Helper()
 	s, err := pgstore.Open(context.Background(), testDSN(tb), append([]pgstore.Option{pgstore.WithSchema(schema)}, opts...)...)
 	require.NoError(tb, err, "open store in schema %s", schema)
-	tb.Cleanup(s.Close)
+	tb.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

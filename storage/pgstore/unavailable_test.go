@@ -37,7 +37,7 @@ func TestStore_LostConnectionIsUnavailable(t *testing.T) {
 	t.Cleanup(pool.Close)
 	st, err := pgstore.New(ctx, pool, pgstore.WithSchema(schema))
 	require.NoError(t, err)
-	t.Cleanup(st.Close)
+	t.Cleanup(func() { _ = st.Close() })
 	bl, err := blog.New(st)
 	require.NoError(t, err)
 	p, err := bl.CreatePost(ctx, &blog.Post{Title: "Held", Source: "Body.", Status: blog.StatusPublished})
@@ -97,7 +97,7 @@ func TestStore_UnreachableIsUnavailable(t *testing.T) {
 	require.NoError(t, err)
 	st, err := pgstore.New(ctx, pool, pgstore.WithSchema(schema))
 	require.NoError(t, err)
-	t.Cleanup(st.Close)
+	t.Cleanup(func() { _ = st.Close() })
 
 	_, err = st.GetPost(ctx, 1)
 	require.ErrorIs(t, err, blog.ErrNotFound)

@@ -313,7 +313,7 @@ func TestStore_CountApproved_manyThreads(t *testing.T) {
 	assert.Equal(t, 0, counts["1"])
 }
 
-var _ = sqlitestore.SchemaVersion
+var _ = sqlitestore.SchemaVersion()
 
 func TestStore_OnChange(t *testing.T) {
 	ctx := context.Background()

@@ -23,15 +23,19 @@ func loadMigrations() ([]migrations.Migration, error) {
 	return migrations.Load(migrationFiles, "migrations")
 }
 
-// SchemaVersion is the schema version this package brings a database to:
-// the number of its embedded migrations. The database keeps its version in
-// PRAGMA user_version.
-var SchemaVersion = func() int {
+// SchemaVersion returns the schema version this package brings a
+// database to: the version of its last embedded migration. The database
+// keeps its version in PRAGMA user_version.
+func SchemaVersion() int { return schemaVersion }
+
+// schemaVersion is SchemaVersion's answer, read once from the embedded
+// migrations (which a test checks are well formed).
+var schemaVersion = func() int {
 	ms, err := loadMigrations()
-	if err != nil {
-		panic("sqlitestore: " + err.Error())
+	if err != nil || len(ms) == 0 {
+		return 0
 	}
-	return len(ms)
+	return ms[len(ms)-1].Version
 }()
 
 // migrate brings the database behind db to SchemaVersion in one IMMEDIATE

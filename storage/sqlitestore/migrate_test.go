@@ -33,8 +33,8 @@ func TestOpen_migrations(t *testing.T) {
 	p := &blog.Post{Kind: blog.KindPost, Slug: "kept", Title: "Kept", Status: blog.StatusPublished}
 	require.NoError(t, s.CreatePost(ctx, p))
 	require.NoError(t, s.Close())
-	assert.Equal(t, sqlitestore.SchemaVersion, userVersion(t, path), "the schema version is recorded in user_version")
-	assert.Positive(t, sqlitestore.SchemaVersion)
+	assert.Equal(t, sqlitestore.SchemaVersion(), userVersion(t, path), "the schema version is recorded in user_version")
+	assert.Positive(t, sqlitestore.SchemaVersion())
 
 	t.Run("reopen keeps the data", func(t *testing.T) {
 		s, err := sqlitestore.Open(path)
@@ -43,7 +43,7 @@ func TestOpen_migrations(t *testing.T) {
 		got, err := s.GetPostBySlug(ctx, "kept")
 		require.NoError(t, err)
 		assert.Equal(t, p.ID, got.ID)
-		assert.Equal(t, sqlitestore.SchemaVersion, userVersion(t, path))
+		assert.Equal(t, sqlitestore.SchemaVersion(), userVersion(t, path))
 	})
 
 	t.Run("a newer schema is refused", func(t *testing.T) {
@@ -157,7 +157,7 @@ func TestOpen_migratesAnOlderSchema(t *testing.T) {
 	s, err := sqlitestore.Open(path)
 	require.NoError(t, err, "Open applies the missing migrations")
 	defer s.Close()
-	assert.Equal(t, sqlitestore.SchemaVersion, userVersion(t, path))
+	assert.Equal(t, sqlitestore.SchemaVersion(), userVersion(t, path))
 	added, err := s.AddLike(ctx, id, "visitor")
 	require.NoError(t, err, "the tables of version 2 exist")
 	assert.True(t, added)
