@@ -3,7 +3,6 @@ package wordpress
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -86,10 +85,6 @@ type attachment struct {
 
 // mediaTypes are the content types brought, by sniffing.
 var mediaTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
-
-// errMediaSkipped marks a file not brought for what it is (too large, not
-// an image), as against a failure to reach it.
-var errMediaSkipped = errors.New("wordpress: media skipped")
 
 // mediaState is one run's media: what was brought, what failed.
 type mediaState struct {

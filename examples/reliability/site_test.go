@@ -278,7 +278,6 @@ func postForm(c *http.Client, base, path string, form url.Values, header ...stri
 var (
 	postLinkRe  = regexp.MustCompile(`href="(/\d{4}/\d{2}/\d{2}/[^"#/]+/)"`)
 	threadRe    = regexp.MustCompile(`name="comment_post_ID" value="(\d+)"`)
-	tokenRe     = regexp.MustCompile(`name="` + comments.TokenField + `" value="([^"]*)"`)
 	commentIDRe = regexp.MustCompile(`#comment-(\d+)$`)
 )
 

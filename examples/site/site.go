@@ -193,7 +193,7 @@ func openStore(ctx context.Context, cfg config) (store, func() error, string, er
 	case hasScheme(dsn, "sqlite:"):
 		p := strings.TrimPrefix(dsn[len("sqlite:"):], "//")
 		if p == "" {
-			return nil, nil, "", fmt.Errorf("-db %q: no file path after sqlite:", cfg.dsn)
+			return nil, nil, "", fmt.Errorf("-db %q: no file path after \"sqlite:\"", cfg.dsn)
 		}
 		st, err := sqlitestore.Open(p)
 		if err != nil {
