@@ -6,10 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"html"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -217,7 +215,7 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post,
 	v.Description = p.Description
 	v.Canonical = s.URL(s.blog.URL(p))
 	v.OGType = "article"
-	v.OGImage = s.firstImage(p)
+	v.OGImage = s.imageURL(p.Image)
 	if p.Kind == blog.KindPost && !p.PublishedAt.IsZero() {
 		t := p.PublishedAt.In(s.blog.Location())
 		v.calYear, v.calMonth = t.Year(), t.Month()
@@ -315,16 +313,13 @@ func (s *Server) neighbours(ctx context.Context, p *blog.Post) (prev, next *blog
 	return prev, next, nil
 }
 
-var imgSrc = regexp.MustCompile(`<img\s[^>]*?src="([^"]+)"`)
-
-// firstImage returns the absolute URL of the first image of p's body, for
-// og:image, or "".
-func (s *Server) firstImage(p *blog.Post) string {
-	m := imgSrc.FindStringSubmatch(string(p.HTML))
-	if m == nil {
+// imageURL returns the absolute URL of an image whose src is as a post
+// stores it ([blog.Post].Image: absolute, or relative to the site), for
+// og:image; "" for none and for any scheme but http and https.
+func (s *Server) imageURL(src string) string {
+	if src == "" {
 		return ""
 	}
-	src := html.UnescapeString(m[1])
 	u, err := url.Parse(src)
 	if err != nil {
 		return ""

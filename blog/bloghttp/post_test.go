@@ -1,6 +1,8 @@
 package bloghttp_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -287,4 +289,43 @@ func TestPost_commentAuthorLinks(t *testing.T) {
 	assert.NotContains(t, body, "javascript:")
 	assert.Contains(t, body, `<b class="fn"><bdi>&lt;b&gt;Evil&lt;/b&gt;</bdi></b>`)
 	assert.False(t, strings.Contains(body, "<b>Evil</b>"))
+}
+
+// TestPost_ogImage checks that og:image is the image a post stored when it
+// was saved ([blog.Post].Image), made absolute against the site's base,
+// and that a page view does not look for one in the HTML.
+func TestPost_ogImage(t *testing.T) {
+	tests := []struct {
+		name  string
+		image string // as stored
+		want  string // the og:image, "" for none
+	}{
+		{"absolute", "https://cdn.example.com/pear.jpg", "https://cdn.example.com/pear.jpg"},
+		{"site-relative", "/media/pear.jpg?w=1&h=2", "http://example.com/media/pear.jpg?w=1&amp;h=2"},
+		{"relative to the blog", "media/pear.jpg", "http://example.com/blog/media/pear.jpg"},
+		{"script scheme", "javascript:alert(1)", ""},
+		{"none stored, though the HTML has one", "", ""},
+	}
+	s := newPageSite(t, pageSiteConfig{base: "http://example.com/blog/"})
+	ctx := context.Background()
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := s.post(fmt.Sprintf("Picture %d", i), day(1, i+1), func(p *blog.Post) {
+				p.Source = "![In the body](/img/body.jpg)"
+			})
+			stored, err := s.store.GetPost(ctx, p.ID)
+			require.NoError(t, err)
+			require.Equal(t, "/img/body.jpg", stored.Image, "the Blog derives the image when it saves the post")
+			stored.Image = tt.image
+			require.NoError(t, s.store.UpdatePost(ctx, stored))
+
+			w := s.get(fmt.Sprintf("/blog/2013/01/%02d/picture-%d/", i+1, i))
+			require.Equal(t, http.StatusOK, w.Code)
+			if tt.want == "" {
+				assert.NotContains(t, w.Body.String(), `property="og:image"`)
+				return
+			}
+			assert.Contains(t, w.Body.String(), `<meta property="og:image" content="`+tt.want+`">`)
+		})
+	}
 }
