@@ -329,3 +329,47 @@ func TestPost_ogImage(t *testing.T) {
 		})
 	}
 }
+
+// TestPost_replyForm checks the reply form of each page of comments: the
+// pager links, the comment replied to, and the cancel link back to the
+// same page.
+func TestPost_replyForm(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{opts: []bloghttp.Option{bloghttp.WithCommentsPerPage(2)}})
+	p := s.post("Threaded", day(1, 2), nil)
+	var ids []int64
+	for i := range 3 {
+		ids = append(ids, s.comment(p, 0, "Ann "+itoa(int64(i)), "Comment "+itoa(int64(i)), comments.StatusApproved).ID)
+	}
+	held := s.comment(p, 0, "Held", "Held back", comments.StatusPending)
+	post := "/2013/01/02/threaded/"
+	tests := []struct {
+		name, query string
+		parent      int64
+		want        []string // in the page
+	}{
+		{"plain", "", 0, []string{
+			`Leave a Reply`,
+			`<a class="page-numbers" href="` + post + `?cpage=2">2</a>`,
+		}},
+		{"reply on page 1", "?replytocom=" + itoa(ids[0]), ids[0], []string{
+			`Reply to <bdi>Ann 0</bdi>`,
+			`href="` + post + `#respond">Cancel reply</a>`,
+		}},
+		{"reply on page 2", "?replytocom=" + itoa(ids[2]) + "&cpage=2", ids[2], []string{
+			`Reply to <bdi>Ann 2</bdi>`,
+			`href="` + post + `?cpage=2#respond">Cancel reply</a>`,
+		}},
+		{"no reply to a held comment", "?replytocom=" + itoa(held.ID), 0, []string{`Leave a Reply`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := s.get(post + tt.query)
+			require.Equal(t, http.StatusOK, w.Code)
+			body := w.Body.String()
+			assert.Contains(t, body, `name="comment_parent" id="comment_parent" value="`+itoa(tt.parent)+`"`)
+			for _, want := range tt.want {
+				assert.Contains(t, body, want)
+			}
+		})
+	}
+}
