@@ -18,48 +18,6 @@ import (
 	"github.com/folioblog/folio/comments"
 )
 
-// postPage is .Page of post.html.
-type postPage struct {
-	Post       *blog.Post
-	Prev       *blog.Post // the next older visible post, or nil
-	Next       *blog.Post // the next newer visible post, or nil
-	LikesOn    bool       // the store keeps likes: show the button
-	Likes      int
-	LikeAction string // where the like button posts
-
-	Thread       comments.ThreadPage
-	Comments     []*commentNode // the page's comments as a tree
-	CommentPages []pageLink     // links to the pages of comments, when more than one
-	Form         *formView      // nil when comments are closed
-}
-
-// commentNode is a comment as the post page draws it.
-type commentNode struct {
-	Comment  *comments.Comment
-	Depth    int
-	Children []*commentNode
-	Pending  bool   // the visitor's own comment, awaiting moderation
-	Link     string // the href of the comment on its page
-	ReplyURL string // "" when no reply can be made
-}
-
-// pageLink is a link to one page of comments.
-type pageLink struct {
-	Number  int
-	URL     string
-	Current bool
-}
-
-// formView is the "Leave a Reply" form.
-type formView struct {
-	State      comments.FormState
-	LoggedInAs string // the moderator's name: no name, email or website fields
-	ReplyTo    string // the name of the comment's author replied to
-	CancelURL  string
-
-	TokenField, HoneypotField, RememberField string
-}
-
 // threadKey is the comment thread key of a post: its ID in decimal.
 func threadKey(p *blog.Post) string { return strconv.FormatInt(p.ID, 10) }
 
@@ -126,13 +84,13 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post,
 // again), likes and the neighbouring posts. personal reports whether the
 // page shows the visitor something of their own. A ?cpage= that is not a
 // page of p's comments is an error wrapping [blog.ErrNotFound].
-func (s *Server) postPage(r *http.Request, p *blog.Post, form *comments.FormState) (page *postPage, personal bool, err error) {
+func (s *Server) postPage(r *http.Request, p *blog.Post, form *comments.FormState) (page *PostPage, personal bool, err error) {
 	ctx := r.Context()
 	thread, pending, personal, err := s.loadComments(r, p)
 	if err != nil {
 		return nil, false, err
 	}
-	page = &postPage{Post: p, Thread: thread}
+	page = &PostPage{Post: p, Thread: thread}
 	page.Comments = s.commentTree(p, thread, pending, p.CommentStatus == blog.CommentsOpen)
 	page.CommentPages = s.commentPageLinks(p, thread)
 	if p.CommentStatus == blog.CommentsOpen {
@@ -196,13 +154,13 @@ func (s *Server) loadComments(r *http.Request, p *blog.Post) (thread comments.Th
 
 // commentPageLinks returns the links to the pages of p's comments, or nil
 // when they fit on one.
-func (s *Server) commentPageLinks(p *blog.Post, thread comments.ThreadPage) []pageLink {
+func (s *Server) commentPageLinks(p *blog.Post, thread comments.ThreadPage) []PageLink {
 	if thread.Pages <= 1 {
 		return nil
 	}
-	links := make([]pageLink, 0, thread.Pages)
+	links := make([]PageLink, 0, thread.Pages)
 	for n := 1; n <= thread.Pages; n++ {
-		links = append(links, pageLink{Number: n, URL: s.commentPageURL(p, n), Current: n == thread.Page})
+		links = append(links, PageLink{Number: n, URL: s.commentPageURL(p, n), Current: n == thread.Page})
 	}
 	return links
 }
@@ -211,10 +169,10 @@ func (s *Server) commentPageLinks(p *blog.Post, thread comments.ThreadPage) []pa
 // its comments: form again when it is not nil (a refused comment), else a
 // new one filled from the visitor's remembered details and ?replytocom=.
 // personal reports whether the form shows the visitor's own details.
-func (s *Server) replyForm(r *http.Request, p *blog.Post, cpage int, form *comments.FormState) (f *formView, personal bool) {
+func (s *Server) replyForm(r *http.Request, p *blog.Post, cpage int, form *comments.FormState) (f *CommentForm, personal bool) {
 	ctx := r.Context()
 	key := threadKey(p)
-	f = &formView{
+	f = &CommentForm{
 		TokenField:    comments.TokenField,
 		HoneypotField: comments.HoneypotField,
 		RememberField: comments.RememberField,
@@ -260,7 +218,7 @@ func (s *Server) replyForm(r *http.Request, p *blog.Post, cpage int, form *comme
 // postView returns the view of post.html showing page, answered with
 // status: the post's title, description, canonical URL and image for the
 // head, and its month for the calendar.
-func (s *Server) postView(r *http.Request, page *postPage, status int) *view {
+func (s *Server) postView(r *http.Request, page *PostPage, status int) *View {
 	p := page.Post
 	v := s.newView(r, status, page)
 	v.Title = p.Title
@@ -278,16 +236,16 @@ func (s *Server) postView(r *http.Request, page *postPage, status int) *view {
 // commentTree turns a page of a thread into the nodes post.html draws,
 // with pending (the visitor's own comment awaiting moderation, or nil)
 // placed under its parent when the parent is on the page, else last.
-func (s *Server) commentTree(p *blog.Post, tp comments.ThreadPage, pending *comments.Comment, open bool) []*commentNode {
+func (s *Server) commentTree(p *blog.Post, tp comments.ThreadPage, pending *comments.Comment, open bool) []*CommentNode {
 	link := func(c *comments.Comment) string {
 		return s.commentPageURL(p, tp.Page) + "#comment-" + strconv.FormatInt(c.ID, 10)
 	}
-	byID := map[int64]*commentNode{}
-	var conv func(ns []*comments.Node) []*commentNode
-	conv = func(ns []*comments.Node) []*commentNode {
-		out := make([]*commentNode, 0, len(ns))
+	byID := map[int64]*CommentNode{}
+	var conv func(ns []*comments.Node) []*CommentNode
+	conv = func(ns []*comments.Node) []*CommentNode {
+		out := make([]*CommentNode, 0, len(ns))
 		for _, n := range ns {
-			cn := &commentNode{Comment: n.Comment, Depth: n.Depth, Link: link(n.Comment)}
+			cn := &CommentNode{Comment: n.Comment, Depth: n.Depth, Link: link(n.Comment)}
 			if open {
 				u := s.PostURL(p) + "?replytocom=" + strconv.FormatInt(n.Comment.ID, 10)
 				if tp.Page > 1 {
@@ -303,7 +261,7 @@ func (s *Server) commentTree(p *blog.Post, tp comments.ThreadPage, pending *comm
 	}
 	roots := conv(tp.Nodes)
 	if pending != nil {
-		cn := &commentNode{Comment: pending, Depth: 1, Pending: true, Link: s.unapprovedURL(p, pending) + "#comment-" + strconv.FormatInt(pending.ID, 10)}
+		cn := &CommentNode{Comment: pending, Depth: 1, Pending: true, Link: s.unapprovedURL(p, pending) + "#comment-" + strconv.FormatInt(pending.ID, 10)}
 		if parent := byID[pending.ParentID]; parent != nil && pending.ParentID != 0 {
 			cn.Depth = parent.Depth + 1
 			parent.Children = append(parent.Children, cn)
