@@ -234,7 +234,6 @@ func TestOpen_migrationDerivesImages(t *testing.T) {
 	s, err := sqlitestore.Open(path)
 	require.NoError(t, err)
 	defer s.Close()
-	assert.Equal(t, sqlitestore.SchemaVersion, userVersion(t, path))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := s.GetPost(ctx, ids[tt.name])
