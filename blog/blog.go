@@ -345,7 +345,7 @@ func (b *Blog) prepare(q *Post, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	q.HTML, q.Summary, q.HasMore, q.Description, q.Text, q.WordCount = r.HTML, r.Summary, r.HasMore, r.Description, r.Text, r.WordCount
+	q.HTML, q.Summary, q.HasMore, q.Description, q.Text, q.Image, q.WordCount = r.HTML, r.Summary, r.HasMore, r.Description, r.Text, r.Image, r.WordCount
 	return nil
 }
 

@@ -101,6 +101,7 @@ func TestBlog_CreatePost_defaultsAndDerivedFields(t *testing.T) {
 	assert.NotContains(t, string(p.Summary), "The rest")
 	assert.Equal(t, 4, p.WordCount)
 	assert.Equal(t, "Some text. The rest.", p.Text, "the text is the body's, without the marker")
+	assert.Empty(t, p.Image, "a body without images has none")
 	assert.Equal(t, []blog.Term{{Name: "Go", Slug: "go"}, {Name: "Web Dev", Slug: "web-dev"}}, p.Tags, "terms get slugs and duplicates go")
 
 	stored, err := b.GetPost(context.Background(), p.ID)
@@ -197,6 +198,28 @@ func TestBlog_UpdatePost(t *testing.T) {
 	draft, err = b.UpdatePost(ctx, draft)
 	require.NoError(t, err)
 	assert.Empty(t, draft.PreviousSlugs, "a draft had no public URL to keep")
+}
+
+// TestBlog_image checks that a post's Image is derived from its body on
+// every write, whatever the caller put there.
+func TestBlog_image(t *testing.T) {
+	b, _ := newBlog(t)
+	ctx := context.Background()
+	p, err := b.CreatePost(ctx, &blog.Post{
+		Title:  "Pictures",
+		Source: "Text first.\n\n![A pear](/media/pear.jpg \"Pear\")\n\n![An apple](https://cdn.example.com/apple.png)",
+		Image:  "https://evil.example/set-by-caller.png",
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "/media/pear.jpg", p.Image, "the first image of the body, as written")
+	stored, err := b.GetPost(ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, p.Image, stored.Image)
+
+	p.Source = "No pictures any more."
+	q, err := b.UpdatePost(ctx, p)
+	require.NoError(t, err)
+	assert.Empty(t, q.Image, "an update derives the image again")
 }
 
 func TestBlog_visibility(t *testing.T) {

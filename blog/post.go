@@ -96,8 +96,8 @@ type Term struct {
 //
 // Times are UTC with microsecond precision. A store keeps every field as
 // given and hands back equal values; the [Blog] service fills the derived
-// fields (HTML, Summary, Description, Text, WordCount, Slug when empty) and the
-// times.
+// fields (HTML, Summary, Description, Text, Image, WordCount, Slug when
+// empty) and the times.
 type Post struct {
 	ID    int64  // assigned by the store on create
 	Kind  Kind   // KindPost unless a page
@@ -115,6 +115,7 @@ type Post struct {
 	HasMore     bool          // Summary is shorter than HTML ("Continue reading")
 	Description string        // plain text for <meta name="description">
 	Text        string        // plain text of HTML, what search matches and quotes (see [PlainText])
+	Image       string        // src of the first image of HTML, as written, or "" (see [FirstImage])
 	WordCount   int
 
 	Tags       []Term

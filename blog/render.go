@@ -34,6 +34,7 @@ type Rendered struct {
 	HasMore     bool          // Summary is shorter than HTML
 	Description string        // plain text of Summary, at most about 160 characters
 	Text        string        // plain text of HTML (see [PlainText]), for search
+	Image       string        // src of the first image of HTML (see [FirstImage]), or ""
 	WordCount   int           // words in the whole body text
 }
 
@@ -247,6 +248,7 @@ func (r *Renderer) Render(format Format, source, excerpt string) (Rendered, erro
 		Summary:   template.HTML(body.summary),
 		HasMore:   body.hasMore,
 		Text:      PlainText(body.html),
+		Image:     FirstImage(body.html),
 		WordCount: body.words,
 	}
 	text := body.text

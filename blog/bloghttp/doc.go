@@ -114,19 +114,22 @@
 //	           {{define "sidebar"}}{{""}}{{end}} (a define with an empty
 //	           body does not replace the default, as in text/template)
 //
-// Every template runs with dot set to a *view:
+// Every template runs with dot set to a [*View], whose fields are documented
+// there:
 //
 //	.Site        Site: Title, Tagline, Language, Author, BaseURL
-//	.Page        the data the handler passed to render, as it passed it
+//	.Page        the page's own data (below)
 //	.Title       the page's title ("" on the home page)
 //	.Description <meta name="description"> and og:description; "" for none
 //	.Canonical   absolute URL for <link rel="canonical"> and og:url; "" for none
 //	.OGType      "website" or "article"
-//	.OGImage     absolute URL of og:image; "" for none
+//	.OGImage     absolute URL of og:image: the first image of a post, found
+//	             when it was saved (blog.Post.Image); "" for none
 //	.Search      the search box's current words
 //	.Status      the HTTP status being answered
 //	.Moderator   *Moderator when a moderator makes the request, else nil
-//	.Sidebar     (a method) the archive widgets, computed on first call
+//	.Sidebar     (a method) the archive widgets, a *Sidebar: .List,
+//	             .Dropdown, .Calendar; computed on first call
 //
 // Functions every template may call:
 //
@@ -145,15 +148,22 @@
 //	commentID COMMENT   "comment-ID", the id of a comment's element
 //	isPage POST         whether a *blog.Post is a page rather than a post
 //
-// The pages of the default theme and their .Page:
+// The pages of the default theme and the type of their .Page:
 //
-//	list.html   *listPage: .Heading, .Search, .Items (each .Post, .Snippet,
-//	            .Comments, .Likes), .Older (href), .LikesOn
-//	post.html   *postPage: .Post, .Prev, .Next, .LikesOn, .Likes,
-//	            .LikeAction, .Thread (comments.ThreadPage), .Comments (tree
-//	            of .Comment, .Depth, .Children, .Pending, .Link,
-//	            .ReplyURL), .CommentPages, .Form (nil when closed)
-//	error.html  errorData: .Status, .Text
+//	list.html   *ListPage: the home page, tags, categories, authors,
+//	            archive periods and search results; .Items are ListItems
+//	post.html   *PostPage: a post or page; .Comments a tree of
+//	            *CommentNodes, .CommentPages PageLinks, .Form a
+//	            *CommentForm (nil when comments are closed)
+//	error.html  ErrorPage: .Status, .Text
+//
+// Each of [ListPage], [ListItem], [PostPage], [CommentNode], [PageLink],
+// [CommentForm] and [ErrorPage] documents its fields, and so do [Sidebar]
+// and [Avatar], what the avatar function returns. [WithTheme] shows a
+// page replaced. The moderation screens (admin-comments.html,
+// admin-edit.html, login.html) receive data of their own that is not part
+// of this API: a theme that replaces them follows the default theme's
+// files.
 //
 // Handlers call s.render(w, r, status, "NAME.html", data): the page is
 // executed into a buffer first, so a template error answers a plain 500

@@ -20,24 +20,6 @@ import (
 // maxSearchBytes is the longest search the pages run; longer ones are cut.
 const maxSearchBytes = 200
 
-// listPage is .Page of list.html: the home page, a tag, a category, an
-// archive period or search results.
-type listPage struct {
-	Heading string // "" on the home page
-	Search  string // the words searched for, on a search page
-	Items   []listItem
-	Older   string // href of the next page, "" on the last
-	LikesOn bool
-}
-
-// listItem is one post of a listing.
-type listItem struct {
-	Post     *blog.Post
-	Snippet  template.HTML // a search match's snippet; "" elsewhere
-	Comments int
-	Likes    int
-}
-
 // handleHome serves GET /: the newest posts, sticky ones first; old
 // WordPress links (?p=ID, ?cat=ID, …: wordpress.go), ?s=WORDS (search) and
 // ?archive=URL (the archive dropdown without script).
@@ -110,13 +92,13 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, words strin
 		s.fail(w, r, err)
 		return
 	}
-	page := &listPage{Heading: "Search Results for: “" + words + "”", Search: words}
+	page := &ListPage{Heading: "Search Results for: “" + words + "”", Search: words}
 	posts := make([]*blog.Post, len(res))
 	for i, sr := range res {
 		posts[i] = sr.Post
 		// The snippet is HTML-escaped text with <mark>s, by the
 		// contract of blog.SearchResult.
-		page.Items = append(page.Items, listItem{Post: sr.Post, Snippet: template.HTML(sr.Snippet)})
+		page.Items = append(page.Items, ListItem{Post: sr.Post, Snippet: template.HTML(sr.Snippet)})
 	}
 	if err := s.countItems(r.Context(), page); err != nil {
 		s.fail(w, r, err)
@@ -162,7 +144,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 			return
 		}
 	}
-	page := &listPage{Heading: spec.heading}
+	page := &ListPage{Heading: spec.heading}
 	var posts []*blog.Post
 	if spec.sticky && after == "" {
 		yes := true
@@ -192,7 +174,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 		return
 	}
 	for _, p := range posts {
-		page.Items = append(page.Items, listItem{Post: p})
+		page.Items = append(page.Items, ListItem{Post: p})
 	}
 	switch {
 	case rest.Next != "" && spec.paged:
@@ -226,7 +208,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 // one store call each for the whole page. Comment counts come from the
 // blog's store when it keeps comments too (comments.Store, as every
 // Folio store does); otherwise from each post's thread.
-func (s *Server) countItems(ctx context.Context, page *listPage) error {
+func (s *Server) countItems(ctx context.Context, page *ListPage) error {
 	if len(page.Items) == 0 {
 		page.LikesOn = s.likes != nil
 		return nil

@@ -6,10 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"html"
+	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -18,48 +17,6 @@ import (
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
 )
-
-// postPage is .Page of post.html.
-type postPage struct {
-	Post       *blog.Post
-	Prev       *blog.Post // the next older visible post, or nil
-	Next       *blog.Post // the next newer visible post, or nil
-	LikesOn    bool       // the store keeps likes: show the button
-	Likes      int
-	LikeAction string // where the like button posts
-
-	Thread       comments.ThreadPage
-	Comments     []*commentNode // the page's comments as a tree
-	CommentPages []pageLink     // links to the pages of comments, when more than one
-	Form         *formView      // nil when comments are closed
-}
-
-// commentNode is a comment as the post page draws it.
-type commentNode struct {
-	Comment  *comments.Comment
-	Depth    int
-	Children []*commentNode
-	Pending  bool   // the visitor's own comment, awaiting moderation
-	Link     string // the href of the comment on its page
-	ReplyURL string // "" when no reply can be made
-}
-
-// pageLink is a link to one page of comments.
-type pageLink struct {
-	Number  int
-	URL     string
-	Current bool
-}
-
-// formView is the "Leave a Reply" form.
-type formView struct {
-	State      comments.FormState
-	LoggedInAs string // the moderator's name: no name, email or website fields
-	ReplyTo    string // the name of the comment's author replied to
-	CancelURL  string
-
-	TokenField, HoneypotField, RememberField string
-}
 
 // threadKey is the comment thread key of a post: its ID in decimal.
 func threadKey(p *blog.Post) string { return strconv.FormatInt(p.ID, 10) }
@@ -104,123 +61,14 @@ func parsePageNumber(v string) (int, bool) {
 
 // servePost answers r with the page of post p. form is nil for a plain
 // view, or the state of a refused comment form to show again with status.
-// A ?cpage= that is not a page of p's comments is 404.
+// A ?cpage= that is not a page of p's comments is 404. A page that shows
+// the visitor something of their own (their comment awaiting moderation,
+// their remembered or refused form, their login) is never cached.
 func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post, form *comments.FormState, status int) {
-	ctx := r.Context()
-	q := r.URL.Query()
-	key := threadKey(p)
-	personal := false
-
-	cpage, ok := parsePageNumber(q.Get("cpage"))
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	thread, err := s.comments.Thread(ctx, key, cpage, s.commentsPage)
+	page, personal, err := s.postPage(r, p, form)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if cpage > max(thread.Pages, 1) {
-		s.notFound(w, r)
-		return
-	}
-	page := &postPage{Post: p, Thread: thread}
-
-	// The visitor's own comment awaiting moderation, WordPress's way.
-	var pending *comments.Comment
-	if id, err := strconv.ParseInt(q.Get("unapproved"), 10, 64); err == nil && id > 0 {
-		personal = true
-		h := q.Get("moderation-hash")
-		if hmac.Equal([]byte(h), []byte(s.unapprovedHash(id))) {
-			c, err := s.comments.Get(ctx, id)
-			switch {
-			case err == nil && c.Thread == key && (c.Status == comments.StatusPending || c.Status == comments.StatusSpam):
-				pending = c
-			case err != nil && !errors.Is(err, comments.ErrNotFound):
-				s.fail(w, r, err)
-				return
-			}
-		}
-	}
-	page.Comments = s.commentTree(p, thread, pending, p.CommentStatus == blog.CommentsOpen)
-	if thread.Pages > 1 {
-		for n := 1; n <= thread.Pages; n++ {
-			page.CommentPages = append(page.CommentPages, pageLink{Number: n, URL: s.commentPageURL(p, n), Current: n == thread.Page})
-		}
-	}
-
-	if p.CommentStatus == blog.CommentsOpen {
-		f := &formView{
-			CancelURL:     "",
-			TokenField:    comments.TokenField,
-			HoneypotField: comments.HoneypotField,
-			RememberField: comments.RememberField,
-		}
-		if form != nil {
-			f.State = *form
-			personal = true
-		} else {
-			f.State = comments.FormState{Thread: key}
-			if a, ok := comments.Remembered(r); ok {
-				f.State.Author, f.State.Email, f.State.URL, f.State.Remember = a.Name, a.Email, a.URL, true
-				personal = true
-			}
-			if id, err := strconv.ParseInt(q.Get("replytocom"), 10, 64); err == nil && id > 0 {
-				if c, err := s.comments.Get(ctx, id); err == nil && c.Thread == key && c.Status == comments.StatusApproved {
-					f.State.ParentID = id
-				}
-			}
-		}
-		f.State.Thread = key
-		f.State.Action = s.Path("/comments")
-		if f.State.Token == "" {
-			f.State.Token = s.comments.NewToken(key)
-		}
-		if f.State.ParentID != 0 {
-			if c, err := s.comments.Get(ctx, f.State.ParentID); err == nil && c.Thread == key && c.Status == comments.StatusApproved {
-				f.ReplyTo = c.Author.Name
-				f.CancelURL = s.commentPageURL(p, cpage) + "#respond"
-			}
-		}
-		if m, ok := s.auth.Authorize(r); ok {
-			f.LoggedInAs = m.Name
-			f.State.LoggedIn = true
-			personal = true
-		} else if a, ok := s.reader(r); ok {
-			f.LoggedInAs = a.Name
-			f.State.LoggedIn = true
-			personal = true
-		}
-		page.Form = f
-	}
-
-	if s.likes != nil {
-		n, err := s.likes.CountLikes(ctx, []int64{p.ID})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		page.LikesOn, page.Likes = true, n[p.ID]
-		page.LikeAction = s.Path("/likes/" + key)
-	}
-
-	if p.Kind == blog.KindPost {
-		if page.Prev, page.Next, err = s.neighbours(ctx, p); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-
-	v := s.newView(r, status, page)
-	v.Title = p.Title
-	v.Description = p.Description
-	v.Canonical = s.URL(s.blog.URL(p))
-	v.OGType = "article"
-	v.OGImage = s.firstImage(p)
-	if p.Kind == blog.KindPost && !p.PublishedAt.IsZero() {
-		t := p.PublishedAt.In(s.blog.Location())
-		v.calYear, v.calMonth = t.Year(), t.Month()
 	}
 	if personal {
 		w.Header().Set("Cache-Control", "private, no-store")
@@ -228,22 +76,176 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post,
 	}
 	pagecache.Depends(w, pagecache.Lists) // the sidebar and the previous/next links
 	dependsOnPost(w, p)
-	s.renderView(w, r, "post.html", v)
+	s.renderView(w, r, "post.html", s.postView(r, page, status))
+}
+
+// postPage builds the view model of post.html for p: the page of comments
+// r asks for, the reply form (form, when not nil, is a refused one to show
+// again), likes and the neighbouring posts. personal reports whether the
+// page shows the visitor something of their own. A ?cpage= that is not a
+// page of p's comments is an error wrapping [blog.ErrNotFound].
+func (s *Server) postPage(r *http.Request, p *blog.Post, form *comments.FormState) (page *PostPage, personal bool, err error) {
+	ctx := r.Context()
+	thread, pending, personal, err := s.loadComments(r, p)
+	if err != nil {
+		return nil, false, err
+	}
+	page = &PostPage{Post: p, Thread: thread}
+	page.Comments = s.commentTree(p, thread, pending, p.CommentStatus == blog.CommentsOpen)
+	page.CommentPages = s.commentPageLinks(p, thread)
+	if p.CommentStatus == blog.CommentsOpen {
+		var formPersonal bool
+		page.Form, formPersonal = s.replyForm(r, p, thread.Page, form)
+		personal = personal || formPersonal
+	}
+	if s.likes != nil {
+		n, err := s.likes.CountLikes(ctx, []int64{p.ID})
+		if err != nil {
+			return nil, false, err
+		}
+		page.LikesOn, page.Likes = true, n[p.ID]
+		page.LikeAction = s.Path("/likes/" + threadKey(p))
+	}
+	if p.Kind == blog.KindPost {
+		if page.Prev, page.Next, err = s.neighbours(ctx, p); err != nil {
+			return nil, false, err
+		}
+	}
+	return page, personal, nil
+}
+
+// loadComments reads the page of p's comments that r asks for with
+// ?cpage=, and the visitor's own comment awaiting moderation when r
+// carries its ?unapproved= ID and a valid moderation-hash (WordPress's
+// way), else nil. personal reports whether r asked for such a comment. A
+// ?cpage= that is not a page of p's comments is an error wrapping
+// [blog.ErrNotFound].
+func (s *Server) loadComments(r *http.Request, p *blog.Post) (thread comments.ThreadPage, pending *comments.Comment, personal bool, err error) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	key := threadKey(p)
+	cpage, ok := parsePageNumber(q.Get("cpage"))
+	if !ok {
+		return thread, nil, false, fmt.Errorf("bloghttp: comment page %q: %w", q.Get("cpage"), blog.ErrNotFound)
+	}
+	thread, err = s.comments.Thread(ctx, key, cpage, s.commentsPage)
+	if err != nil {
+		return thread, nil, false, err
+	}
+	if cpage > max(thread.Pages, 1) {
+		return thread, nil, false, fmt.Errorf("bloghttp: comment page %d of %d: %w", cpage, thread.Pages, blog.ErrNotFound)
+	}
+	id, err := strconv.ParseInt(q.Get("unapproved"), 10, 64)
+	if err != nil || id <= 0 {
+		return thread, nil, false, nil
+	}
+	if !hmac.Equal([]byte(q.Get("moderation-hash")), []byte(s.unapprovedHash(id))) {
+		return thread, nil, true, nil
+	}
+	c, err := s.comments.Get(ctx, id)
+	switch {
+	case err == nil && c.Thread == key && (c.Status == comments.StatusPending || c.Status == comments.StatusSpam):
+		return thread, c, true, nil
+	case err != nil && !errors.Is(err, comments.ErrNotFound):
+		return thread, nil, true, err
+	}
+	return thread, nil, true, nil
+}
+
+// commentPageLinks returns the links to the pages of p's comments, or nil
+// when they fit on one.
+func (s *Server) commentPageLinks(p *blog.Post, thread comments.ThreadPage) []PageLink {
+	if thread.Pages <= 1 {
+		return nil
+	}
+	links := make([]PageLink, 0, thread.Pages)
+	for n := 1; n <= thread.Pages; n++ {
+		links = append(links, PageLink{Number: n, URL: s.commentPageURL(p, n), Current: n == thread.Page})
+	}
+	return links
+}
+
+// replyForm returns the "Leave a Reply" form of p, shown on page cpage of
+// its comments: form again when it is not nil (a refused comment), else a
+// new one filled from the visitor's remembered details and ?replytocom=.
+// personal reports whether the form shows the visitor's own details.
+func (s *Server) replyForm(r *http.Request, p *blog.Post, cpage int, form *comments.FormState) (f *CommentForm, personal bool) {
+	ctx := r.Context()
+	key := threadKey(p)
+	f = &CommentForm{
+		TokenField:    comments.TokenField,
+		HoneypotField: comments.HoneypotField,
+		RememberField: comments.RememberField,
+	}
+	if form != nil {
+		f.State = *form
+		personal = true
+	} else {
+		f.State = comments.FormState{Thread: key}
+		if a, ok := comments.Remembered(r); ok {
+			f.State.Author, f.State.Email, f.State.URL, f.State.Remember = a.Name, a.Email, a.URL, true
+			personal = true
+		}
+		if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil && id > 0 {
+			if c, err := s.comments.Get(ctx, id); err == nil && c.Thread == key && c.Status == comments.StatusApproved {
+				f.State.ParentID = id
+			}
+		}
+	}
+	f.State.Thread = key
+	f.State.Action = s.Path("/comments")
+	if f.State.Token == "" {
+		f.State.Token = s.comments.NewToken(key)
+	}
+	if f.State.ParentID != 0 {
+		if c, err := s.comments.Get(ctx, f.State.ParentID); err == nil && c.Thread == key && c.Status == comments.StatusApproved {
+			f.ReplyTo = c.Author.Name
+			f.CancelURL = s.commentPageURL(p, cpage) + "#respond"
+		}
+	}
+	if m, ok := s.auth.Authorize(r); ok {
+		f.LoggedInAs = m.Name
+		f.State.LoggedIn = true
+		personal = true
+	} else if a, ok := s.reader(r); ok {
+		f.LoggedInAs = a.Name
+		f.State.LoggedIn = true
+		personal = true
+	}
+	return f, personal
+}
+
+// postView returns the view of post.html showing page, answered with
+// status: the post's title, description, canonical URL and image for the
+// head, and its month for the calendar.
+func (s *Server) postView(r *http.Request, page *PostPage, status int) *View {
+	p := page.Post
+	v := s.newView(r, status, page)
+	v.Title = p.Title
+	v.Description = p.Description
+	v.Canonical = s.URL(s.blog.URL(p))
+	v.OGType = "article"
+	v.OGImage = s.imageURL(p.Image)
+	if p.Kind == blog.KindPost && !p.PublishedAt.IsZero() {
+		t := p.PublishedAt.In(s.blog.Location())
+		v.calYear, v.calMonth = t.Year(), t.Month()
+	}
+	return v
 }
 
 // commentTree turns a page of a thread into the nodes post.html draws,
 // with pending (the visitor's own comment awaiting moderation, or nil)
 // placed under its parent when the parent is on the page, else last.
-func (s *Server) commentTree(p *blog.Post, tp comments.ThreadPage, pending *comments.Comment, open bool) []*commentNode {
+func (s *Server) commentTree(p *blog.Post, tp comments.ThreadPage, pending *comments.Comment, open bool) []*CommentNode {
 	link := func(c *comments.Comment) string {
 		return s.commentPageURL(p, tp.Page) + "#comment-" + strconv.FormatInt(c.ID, 10)
 	}
-	byID := map[int64]*commentNode{}
-	var conv func(ns []*comments.Node) []*commentNode
-	conv = func(ns []*comments.Node) []*commentNode {
-		out := make([]*commentNode, 0, len(ns))
+	byID := map[int64]*CommentNode{}
+	var conv func(ns []*comments.Node) []*CommentNode
+	conv = func(ns []*comments.Node) []*CommentNode {
+		out := make([]*CommentNode, 0, len(ns))
 		for _, n := range ns {
-			cn := &commentNode{Comment: n.Comment, Depth: n.Depth, Link: link(n.Comment)}
+			cn := &CommentNode{Comment: n.Comment, Depth: n.Depth, Link: link(n.Comment)}
 			if open {
 				u := s.PostURL(p) + "?replytocom=" + strconv.FormatInt(n.Comment.ID, 10)
 				if tp.Page > 1 {
@@ -259,7 +261,7 @@ func (s *Server) commentTree(p *blog.Post, tp comments.ThreadPage, pending *comm
 	}
 	roots := conv(tp.Nodes)
 	if pending != nil {
-		cn := &commentNode{Comment: pending, Depth: 1, Pending: true, Link: s.unapprovedURL(p, pending) + "#comment-" + strconv.FormatInt(pending.ID, 10)}
+		cn := &CommentNode{Comment: pending, Depth: 1, Pending: true, Link: s.unapprovedURL(p, pending) + "#comment-" + strconv.FormatInt(pending.ID, 10)}
 		if parent := byID[pending.ParentID]; parent != nil && pending.ParentID != 0 {
 			cn.Depth = parent.Depth + 1
 			parent.Children = append(parent.Children, cn)
@@ -315,16 +317,13 @@ func (s *Server) neighbours(ctx context.Context, p *blog.Post) (prev, next *blog
 	return prev, next, nil
 }
 
-var imgSrc = regexp.MustCompile(`<img\s[^>]*?src="([^"]+)"`)
-
-// firstImage returns the absolute URL of the first image of p's body, for
-// og:image, or "".
-func (s *Server) firstImage(p *blog.Post) string {
-	m := imgSrc.FindStringSubmatch(string(p.HTML))
-	if m == nil {
+// imageURL returns the absolute URL of an image whose src is as a post
+// stores it ([blog.Post].Image: absolute, or relative to the site), for
+// og:image; "" for none and for any scheme but http and https.
+func (s *Server) imageURL(src string) string {
+	if src == "" {
 		return ""
 	}
-	src := html.UnescapeString(m[1])
 	u, err := url.Parse(src)
 	if err != nil {
 		return ""

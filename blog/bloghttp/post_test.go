@@ -1,6 +1,8 @@
 package bloghttp_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -287,4 +289,87 @@ func TestPost_commentAuthorLinks(t *testing.T) {
 	assert.NotContains(t, body, "javascript:")
 	assert.Contains(t, body, `<b class="fn"><bdi>&lt;b&gt;Evil&lt;/b&gt;</bdi></b>`)
 	assert.False(t, strings.Contains(body, "<b>Evil</b>"))
+}
+
+// TestPost_ogImage checks that og:image is the image a post stored when it
+// was saved ([blog.Post].Image), made absolute against the site's base,
+// and that a page view does not look for one in the HTML.
+func TestPost_ogImage(t *testing.T) {
+	tests := []struct {
+		name  string
+		image string // as stored
+		want  string // the og:image, "" for none
+	}{
+		{"absolute", "https://cdn.example.com/pear.jpg", "https://cdn.example.com/pear.jpg"},
+		{"site-relative", "/media/pear.jpg?w=1&h=2", "http://example.com/media/pear.jpg?w=1&amp;h=2"},
+		{"relative to the blog", "media/pear.jpg", "http://example.com/blog/media/pear.jpg"},
+		{"script scheme", "javascript:alert(1)", ""},
+		{"none stored, though the HTML has one", "", ""},
+	}
+	s := newPageSite(t, pageSiteConfig{base: "http://example.com/blog/"})
+	ctx := context.Background()
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := s.post(fmt.Sprintf("Picture %d", i), day(1, i+1), func(p *blog.Post) {
+				p.Source = "![In the body](/img/body.jpg)"
+			})
+			stored, err := s.store.GetPost(ctx, p.ID)
+			require.NoError(t, err)
+			require.Equal(t, "/img/body.jpg", stored.Image, "the Blog derives the image when it saves the post")
+			stored.Image = tt.image
+			require.NoError(t, s.store.UpdatePost(ctx, stored))
+
+			w := s.get(fmt.Sprintf("/blog/2013/01/%02d/picture-%d/", i+1, i))
+			require.Equal(t, http.StatusOK, w.Code)
+			if tt.want == "" {
+				assert.NotContains(t, w.Body.String(), `property="og:image"`)
+				return
+			}
+			assert.Contains(t, w.Body.String(), `<meta property="og:image" content="`+tt.want+`">`)
+		})
+	}
+}
+
+// TestPost_replyForm checks the reply form of each page of comments: the
+// pager links, the comment replied to, and the cancel link back to the
+// same page.
+func TestPost_replyForm(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{opts: []bloghttp.Option{bloghttp.WithCommentsPerPage(2)}})
+	p := s.post("Threaded", day(1, 2), nil)
+	var ids []int64
+	for i := range 3 {
+		ids = append(ids, s.comment(p, 0, "Ann "+itoa(int64(i)), "Comment "+itoa(int64(i)), comments.StatusApproved).ID)
+	}
+	held := s.comment(p, 0, "Held", "Held back", comments.StatusPending)
+	post := "/2013/01/02/threaded/"
+	tests := []struct {
+		name, query string
+		parent      int64
+		want        []string // in the page
+	}{
+		{"plain", "", 0, []string{
+			`Leave a Reply`,
+			`<a class="page-numbers" href="` + post + `?cpage=2">2</a>`,
+		}},
+		{"reply on page 1", "?replytocom=" + itoa(ids[0]), ids[0], []string{
+			`Reply to <bdi>Ann 0</bdi>`,
+			`href="` + post + `#respond">Cancel reply</a>`,
+		}},
+		{"reply on page 2", "?replytocom=" + itoa(ids[2]) + "&cpage=2", ids[2], []string{
+			`Reply to <bdi>Ann 2</bdi>`,
+			`href="` + post + `?cpage=2#respond">Cancel reply</a>`,
+		}},
+		{"no reply to a held comment", "?replytocom=" + itoa(held.ID), 0, []string{`Leave a Reply`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := s.get(post + tt.query)
+			require.Equal(t, http.StatusOK, w.Code)
+			body := w.Body.String()
+			assert.Contains(t, body, `name="comment_parent" id="comment_parent" value="`+itoa(tt.parent)+`"`)
+			for _, want := range tt.want {
+				assert.Contains(t, body, want)
+			}
+		})
+	}
 }

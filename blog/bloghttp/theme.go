@@ -154,69 +154,9 @@ func readTheme(fsys fs.FS, files, static map[string][]byte) error {
 	return nil
 }
 
-// view is dot in every template: the site, the page's own data and what
-// the layout needs. See the comment at the top of this file.
-type view struct {
-	Site        Site
-	Page        any
-	Title       string
-	Description string
-	Canonical   string
-	OGType      string
-	OGImage     string
-	Search      string
-	Status      int
-	Moderator   *Moderator
-
-	s        *Server
-	r        *http.Request
-	calYear  int // the calendar's month; zero for the current one
-	calMonth time.Month
-	curYear  int // the archive period the page is, marked in the widgets; zero for none
-	curMonth time.Month
-	sidebar  *sidebar
-}
-
-// sidebar is the archive widgets, ready HTML.
-type sidebar struct {
-	List     template.HTML // months with counts
-	Dropdown template.HTML
-	Calendar template.HTML
-}
-
-// Sidebar computes the archive widgets: the list of months with counts,
-// the dropdown, and the calendar of the page's month (or the current one).
-func (v *view) Sidebar() (*sidebar, error) {
-	if v.sidebar != nil {
-		return v.sidebar, nil
-	}
-	ctx := v.r.Context()
-	ix, err := v.s.blog.Archive(ctx)
-	if err != nil {
-		return nil, err
-	}
-	y, m := v.calYear, v.calMonth
-	if y == 0 {
-		now := v.s.blog.Now().In(v.s.blog.Location())
-		y, m = now.Year(), now.Month()
-	}
-	cal, err := v.s.blog.Calendar(ctx, y, m, v.s.firstWeekday)
-	if err != nil {
-		return nil, err
-	}
-	months := ix.Months()
-	o := archive.ListOptions{ShowCount: true, CurrentYear: v.curYear, CurrentMonth: v.curMonth}
-	v.sidebar = &sidebar{
-		List:     v.s.archive.MonthList(months, o),
-		Dropdown: v.s.archive.Dropdown(months, archive.ListOptions{CurrentYear: v.curYear, CurrentMonth: v.curMonth}),
-		Calendar: v.s.archive.Calendar(cal),
-	}
-	return v.sidebar, nil
-}
-
 // newView returns the view of a page with data, for r.
-func (s *Server) newView(r *http.Request, status int, data any) *view {
-	v := &view{Site: s.site, Page: data, Status: status, OGType: "website", s: s, r: r}
+func (s *Server) newView(r *http.Request, status int, data any) *View {
+	v := &View{Site: s.site, Page: data, Status: status, OGType: "website", s: s, r: r}
 	if m, ok := s.auth.Authorize(r); ok {
 		v.Moderator = &m
 	}
@@ -233,7 +173,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // renderView answers r with the page template name executed with v.
-func (s *Server) renderView(w http.ResponseWriter, r *http.Request, name string, v *view) {
+func (s *Server) renderView(w http.ResponseWriter, r *http.Request, name string, v *View) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
@@ -261,7 +201,7 @@ func (s *Server) renderView(w http.ResponseWriter, r *http.Request, name string,
 }
 
 // execute runs the layout of page name with v into buf.
-func (s *Server) execute(buf *bytes.Buffer, name string, v *view) error {
+func (s *Server) execute(buf *bytes.Buffer, name string, v *View) error {
 	t := s.theme.pages[name]
 	if t == nil {
 		return fmt.Errorf("bloghttp: no page template %q", name)
@@ -269,16 +209,10 @@ func (s *Server) execute(buf *bytes.Buffer, name string, v *view) error {
 	return t.ExecuteTemplate(buf, layoutName, v)
 }
 
-// errorData is .Page of error.html.
-type errorData struct {
-	Status int
-	Text   string // the status text, "Not Found"
-}
-
 // errorPage answers r with the error page for status: for 404 a search
 // box and links; for 5xx only the status, never details.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
-	v := s.newView(r, status, errorData{Status: status, Text: http.StatusText(status)})
+	v := s.newView(r, status, ErrorPage{Status: status, Text: http.StatusText(status)})
 	v.Title = http.StatusText(status)
 	w.Header().Set("Cache-Control", "no-store")
 	s.renderView(w, r, "error.html", v)
@@ -287,13 +221,6 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 // plainError is the last resort when even the error page fails.
 func plainError(w http.ResponseWriter, status int) {
 	http.Error(w, http.StatusText(status), status)
-}
-
-// avatar is what a template draws for a comment author.
-type avatar struct {
-	URL      string // an image's address, or "" for initials
-	Initials string
-	Class    string // "avatar-N": the colour of the circle
 }
 
 // avatarColours is how many colour classes folio.css defines.
@@ -338,17 +265,17 @@ func (s *Server) funcs() template.FuncMap {
 // avatar returns the avatar of an author: a Gravatar image with
 // WithGravatar, else their initials on a colour chosen by an HMAC, keyed
 // with the site's secret, of the email (or the name without one).
-func (s *Server) avatar(name, email string) avatar {
+func (s *Server) avatar(name, email string) Avatar {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if s.gravatar && email != "" {
 		sum := sha256.Sum256([]byte(email))
-		return avatar{URL: "https://www.gravatar.com/avatar/" + hex.EncodeToString(sum[:]) + "?s=64&d=identicon"}
+		return Avatar{URL: "https://www.gravatar.com/avatar/" + hex.EncodeToString(sum[:]) + "?s=64&d=identicon"}
 	}
 	key := email
 	if key == "" {
 		key = strings.ToLower(strings.TrimSpace(name))
 	}
-	return avatar{Initials: initials(name), Class: "avatar-" + strconv.Itoa(s.avatarColour(key, avatarColours))}
+	return Avatar{Initials: initials(name), Class: "avatar-" + strconv.Itoa(s.avatarColour(key, avatarColours))}
 }
 
 // initials returns up to two upper-case initials of name, "?" for none.

@@ -354,9 +354,9 @@ func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	canon := "/author/" + url.PathEscape(nice) + "/"
-	page := &listPage{Heading: "Author: " + posts[0].Author.Name}
+	page := &ListPage{Heading: "Author: " + posts[0].Author.Name}
 	for _, p := range posts {
-		page.Items = append(page.Items, listItem{Post: p})
+		page.Items = append(page.Items, ListItem{Post: p})
 	}
 	if next != "" {
 		page.Older = s.Path(canon) + "?after=" + url.QueryEscape(next)

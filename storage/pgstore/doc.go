@@ -85,5 +85,7 @@
 // transaction, under an advisory lock, so instances starting together do
 // not race: the first migrates and the others find nothing left to do. A
 // database whose schema is newer than this package knows is refused with
-// [ErrSchemaTooNew] rather than used.
+// [ErrSchemaTooNew] rather than used. A migration that adds a column a Blog
+// derives from a post's HTML (its plain text, its first image) derives it
+// for the rows already there, in Go, in the same transaction.
 package pgstore

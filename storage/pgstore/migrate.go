@@ -73,8 +73,8 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return fmt.Errorf("%s: %w", m.Name, err)
 			}
-			if m.Version == plainTextVersion {
-				if err := s.fillPlainText(ctx, tx); err != nil {
+			if d, ok := derivedColumns[m.Version]; ok {
+				if err := s.fillDerived(ctx, tx, d); err != nil {
 					return fmt.Errorf("%s: %w", m.Name, err)
 				}
 			}
@@ -99,45 +99,57 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-// plainTextVersion is the migration that adds posts.plain_text, which the
-// search vector is made of; fillPlainText then derives it for the rows
-// already there.
-const plainTextVersion = 4
+// A derivedColumn is a column of posts that a migration adds and that a
+// Blog derives from a post's HTML when it saves one; fillDerived then
+// derives it for the rows already there.
+type derivedColumn struct {
+	name   string // the column; a constant, never input
+	derive func(html string) string
+}
 
-// fillBatch is how many posts fillPlainText reads at a time.
+// derivedColumns are the derived columns by the version of the migration
+// that adds them: posts.plain_text, which the search vector is made of
+// (and regenerated with), and posts.image, the first image of the HTML,
+// for og:image.
+var derivedColumns = map[int]derivedColumn{
+	4: {"plain_text", blog.PlainText},
+	5: {"image", blog.FirstImage},
+}
+
+// fillBatch is how many posts fillDerived reads at a time.
 const fillBatch = 200
 
-// fillPlainText sets the plain_text of every post from its HTML, as a Blog
-// does when it saves one ([blog.PlainText]), inside the migration's
-// transaction tx; the search vector is regenerated with it.
-func (s *Store) fillPlainText(ctx context.Context, tx pgx.Tx) error {
+// fillDerived sets column d of every post from its HTML, as a Blog does
+// when it saves one, inside the migration's transaction tx.
+func (s *Store) fillDerived(ctx context.Context, tx pgx.Tx, d derivedColumn) error {
+	update := s.sql(`UPDATE {S}posts p SET ` + d.name + ` = x.value
+			FROM unnest($1::bigint[], $2::text[]) AS x(id, value) WHERE p.id = x.id`)
 	var after int64
 	for {
 		rows, err := tx.Query(ctx, s.sql(`SELECT id, html FROM {S}posts WHERE id > $1 ORDER BY id LIMIT $2`), after, fillBatch)
 		if err != nil {
-			return fmt.Errorf("fill plain text: %w", err)
+			return fmt.Errorf("fill %s: %w", d.name, err)
 		}
 		var ids []int64
-		var texts []string
+		var values []string
 		for rows.Next() {
 			var id int64
 			var html string
 			if err := rows.Scan(&id, &html); err != nil {
 				rows.Close()
-				return fmt.Errorf("fill plain text: %w", err)
+				return fmt.Errorf("fill %s: %w", d.name, err)
 			}
-			ids, texts = append(ids, id), append(texts, blog.PlainText(html))
+			ids, values = append(ids, id), append(values, d.derive(html))
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("fill plain text: %w", err)
+			return fmt.Errorf("fill %s: %w", d.name, err)
 		}
 		if len(ids) == 0 {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, s.sql(`UPDATE {S}posts p SET plain_text = x.text
-			FROM unnest($1::bigint[], $2::text[]) AS x(id, text) WHERE p.id = x.id`), ids, texts); err != nil {
-			return fmt.Errorf("fill plain text: %w", err)
+		if _, err := tx.Exec(ctx, update, ids, values); err != nil {
+			return fmt.Errorf("fill %s: %w", d.name, err)
 		}
 		after = ids[len(ids)-1]
 	}

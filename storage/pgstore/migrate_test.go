@@ -109,3 +109,41 @@ func TestStore_SearchPosts_textLikeMarkup(t *testing.T) {
 	require.Len(t, res, 1)
 	assert.Equal(t, "Write &lt;b&gt;bold&lt;/b&gt; for bold; <mark>tomatoes</mark> ripened &lt;early&gt; this year.", res[0].Snippet)
 }
+
+// TestOpen_MigrationDerivesImages opens a schema from before version 5,
+// whose posts have no image column: the migration derives each post's
+// first image from its HTML, as a Blog does when it saves one.
+func TestOpen_MigrationDerivesImages(t *testing.T) {
+	ctx := context.Background()
+	schema := schemaAtVersion(t, 4)
+	tests := []struct {
+		name, html, want string
+	}{
+		{"site-relative", `<p>Text</p><figure><img src="/media/pear.jpg" alt="Pear"></figure><img src="/media/2.jpg">`, "/media/pear.jpg"},
+		{"absolute, entities", `<p><img src="https://cdn.example.com/a.png?w=1&amp;h=2" alt=""></p>`, "https://cdn.example.com/a.png?w=1&h=2"},
+		{"none", `<p>No pictures.</p>`, ""},
+	}
+	const n = 450 // more than one batch of the migration
+	htmls := make([]string, len(tests))
+	for i, tt := range tests {
+		htmls[i] = tt.html
+	}
+	_, err := adminPool(t).Exec(ctx, `INSERT INTO `+pgx.Identifier{schema, "posts"}.Sanitize()+` (kind, slug, title,
+		author_name, author_email, author_url, format, source, excerpt, html, summary, has_more, description,
+		word_count, status, comment_status, sticky, version)
+		SELECT 'post', 'post-' || i, 'Post ' || i, '', '', '', 'markdown',
+			'source', '', ($1::text[])[i % cardinality($1::text[]) + 1], '', false, '', 3, 'published', 'open', false, 1
+		FROM generate_series(0, $2 - 1) AS i`, htmls, n)
+	require.NoError(t, err)
+
+	s := openStore(t, schema)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range []int{i, i + (n-1-i)/len(tests)*len(tests)} { // in the first batch and the last
+				got, err := s.GetPostBySlug(ctx, fmt.Sprintf("post-%d", k))
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, got.Image, "post-%d", k)
+			}
+		})
+	}
+}

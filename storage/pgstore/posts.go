@@ -19,14 +19,14 @@ import (
 const postColumns = `p.id, p.kind, p.slug, p.title, p.author_name, p.author_email, p.author_url,
 	p.format, p.source, p.excerpt, p.html, p.summary, p.has_more, p.description, p.word_count,
 	p.status, p.comment_status, p.sticky, p.created_at, p.updated_at, p.published_at, p.version,
-	p.plain_text, terms.tag_names, terms.tag_slugs, terms.category_names, terms.category_slugs, prev.slugs`
+	p.plain_text, p.image, terms.tag_names, terms.tag_slugs, terms.category_names, terms.category_slugs, prev.slugs`
 
 // postRowColumns are the columns of posts a listing's inner query passes
 // on: every one but the search vector.
 const postRowColumns = `p.id, p.kind, p.slug, p.title, p.author_name, p.author_email, p.author_url,
 	p.format, p.source, p.excerpt, p.html, p.summary, p.has_more, p.description, p.word_count,
 	p.status, p.comment_status, p.sticky, p.created_at, p.updated_at, p.published_at, p.version,
-	p.plain_text, p.listed_at`
+	p.plain_text, p.image, p.listed_at`
 
 // postJoins gathers a post's tags, categories and previous slugs, each in
 // the order the post lists them.
@@ -63,7 +63,7 @@ func scanPost(row pgx.Row, extra ...any) (*blog.Post, error) {
 		&p.ID, &kind, &p.Slug, &p.Title, &p.Author.Name, &p.Author.Email, &p.Author.URL,
 		&format, &p.Source, &p.Excerpt, &html, &summary, &p.HasMore, &p.Description, &wordCount,
 		&status, &cstatus, &p.Sticky, &created, &updated, &published, &p.Version,
-		&p.Text, &tagNames, &tagSlugs, &catNames, &catSlugs, &prevSlugs,
+		&p.Text, &p.Image, &tagNames, &tagSlugs, &catNames, &catSlugs, &prevSlugs,
 	}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
@@ -128,9 +128,9 @@ const createPostSQL = `
 WITH p AS (
 	INSERT INTO {S}posts (kind, slug, title, author_name, author_email, author_url,
 		format, source, excerpt, html, summary, has_more, description, word_count,
-		status, comment_status, sticky, created_at, updated_at, published_at, version, plain_text)
+		status, comment_status, sticky, created_at, updated_at, published_at, version, plain_text, image)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-		$18, $19, $20, 1, $26)
+		$18, $19, $20, 1, $26, $27)
 	RETURNING id
 ), new_terms AS (
 	INSERT INTO {S}post_terms (post_id, taxonomy, position, name, slug)
@@ -159,7 +159,7 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 			&blog.ValidationError{Field: "id", Reason: fmt.Sprintf("must be zero on create, got %d", p.ID)})
 	}
 	tax, names, slugs := termArrays(p)
-	a := append(postFieldArgs(p), s.channel, tax, names, slugs, p.PreviousSlugs, p.Text)
+	a := append(postFieldArgs(p), s.channel, tax, names, slugs, p.PreviousSlugs, p.Text, p.Image)
 	var id int64
 	err := s.writeRow(ctx, s.sql(createPostSQL), a, &id)
 	switch {
@@ -183,7 +183,7 @@ WITH p AS (
 		author_url = $6, format = $7, source = $8, excerpt = $9, html = $10, summary = $11,
 		has_more = $12, description = $13, word_count = $14, status = $15, comment_status = $16,
 		sticky = $17, created_at = $18, updated_at = $19, published_at = $20,
-		version = version + 1, plain_text = $28
+		version = version + 1, plain_text = $28, image = $29
 	WHERE id = $23 AND version = $22
 	RETURNING id, version
 ), old_terms AS (
@@ -215,7 +215,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 		return fmt.Errorf("pgstore: update post: %w", &blog.ValidationError{Field: "post", Reason: "nil post"})
 	}
 	tax, names, slugs := termArrays(p)
-	a := append(postFieldArgs(p), s.channel, p.Version, p.ID, tax, names, slugs, p.PreviousSlugs, p.Text)
+	a := append(postFieldArgs(p), s.channel, p.Version, p.ID, tax, names, slugs, p.PreviousSlugs, p.Text, p.Image)
 	var version, stored int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, s.sql(updatePostSQL), a...).Scan(&version)

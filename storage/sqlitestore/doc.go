@@ -98,6 +98,8 @@
 // The schema lives in migrations/NNNN_what.sql files embedded in the
 // program. Open and New apply the ones the database lacks, in order, in
 // one transaction, and record the version reached ([SchemaVersion]) in
-// PRAGMA user_version. A database whose version is newer than the program
+// PRAGMA user_version. A migration that adds a column a Blog derives from
+// a post's HTML (its plain text, its first image) derives it for the rows
+// already there, in Go, in the same transaction. A database whose version is newer than the program
 // knows is refused with [ErrSchemaTooNew] and left untouched.
 package sqlitestore

@@ -74,8 +74,8 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 		if _, err := conn.ExecContext(ctx, m.SQL); err != nil {
 			return fmt.Errorf("migrate: %s: %w", m.Name, err)
 		}
-		if m.Version == plainTextVersion {
-			if err := fillPlainText(ctx, conn); err != nil {
+		if d, ok := derivedColumns[m.Version]; ok {
+			if err := fillDerived(ctx, conn, d); err != nil {
 				return fmt.Errorf("migrate: %s: %w", m.Name, err)
 			}
 		}
@@ -92,45 +92,59 @@ func migrate(ctx context.Context, db *sql.DB) (err error) {
 	return nil
 }
 
-// plainTextVersion is the migration that adds posts.plain_text, which
-// search indexes; fillPlainText then derives it for the rows already there.
-const plainTextVersion = 4
+// A derivedColumn is a column of posts that a migration adds and that a
+// Blog derives from a post's HTML when it saves one; fillDerived then
+// derives it for the rows already there.
+type derivedColumn struct {
+	name   string // the column; a constant, never input
+	derive func(html string) string
+}
 
-// fillBatch is how many posts fillPlainText reads at a time.
+// derivedColumns are the derived columns by the version of the migration
+// that adds them: posts.plain_text, which search indexes (the FTS5
+// triggers index it as it is set), and posts.image, the first image of the
+// HTML, for og:image.
+var derivedColumns = map[int]derivedColumn{
+	4: {"plain_text", blog.PlainText},
+	5: {"image", blog.FirstImage},
+}
+
+// fillBatch is how many posts fillDerived reads at a time.
 const fillBatch = 200
 
-// fillPlainText sets the plain_text of every post from its HTML, as a Blog
-// does when it saves one ([blog.PlainText]); the FTS5 triggers index it.
-func fillPlainText(ctx context.Context, conn *sql.Conn) error {
+// fillDerived sets column d of every post from its HTML, as a Blog does
+// when it saves one.
+func fillDerived(ctx context.Context, conn *sql.Conn, d derivedColumn) error {
 	type row struct {
 		id   int64
 		html string
 	}
+	update := `UPDATE posts SET ` + d.name + ` = ? WHERE id = ?`
 	var after int64
 	for {
 		rows, err := conn.QueryContext(ctx, `SELECT id, html FROM posts WHERE id > ? ORDER BY id LIMIT ?`, after, fillBatch)
 		if err != nil {
-			return fmt.Errorf("fill plain text: %w", err)
+			return fmt.Errorf("fill %s: %w", d.name, err)
 		}
 		var batch []row
 		for rows.Next() {
 			var r row
 			if err := rows.Scan(&r.id, &r.html); err != nil {
 				rows.Close()
-				return fmt.Errorf("fill plain text: %w", err)
+				return fmt.Errorf("fill %s: %w", d.name, err)
 			}
 			batch = append(batch, r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("fill plain text: %w", err)
+			return fmt.Errorf("fill %s: %w", d.name, err)
 		}
 		if len(batch) == 0 {
 			return nil
 		}
 		for _, r := range batch {
-			if _, err := conn.ExecContext(ctx, `UPDATE posts SET plain_text = ? WHERE id = ?`, blog.PlainText(r.html), r.id); err != nil {
-				return fmt.Errorf("fill plain text of post %d: %w", r.id, err)
+			if _, err := conn.ExecContext(ctx, update, d.derive(r.html), r.id); err != nil {
+				return fmt.Errorf("fill %s of post %d: %w", d.name, r.id, err)
 			}
 		}
 		after = batch[len(batch)-1].id

@@ -207,3 +207,44 @@ func TestOpen_migrationIndexesPlainText(t *testing.T) {
 		assert.Equal(t, ids[len(ids)-1], res[0].Post.ID)
 	}
 }
+
+// TestOpen_migrationDerivesImages opens a database from before version 5,
+// whose posts have no image column: the migration derives each post's
+// first image from its HTML, as a Blog does when it saves one.
+func TestOpen_migrationDerivesImages(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "folio.db")
+	sqlitestore.CreateAtVersion(t, path, 4)
+	tests := []struct {
+		name, html, want string
+	}{
+		{"site-relative", `<p>Text</p><figure><img src="/media/pear.jpg" alt="Pear"></figure><img src="/media/2.jpg">`, "/media/pear.jpg"},
+		{"absolute, entities", `<p><img src="https://cdn.example.com/a.png?w=1&amp;h=2" alt=""></p>`, "https://cdn.example.com/a.png?w=1&h=2"},
+		{"none", `<p>No pictures.</p>`, ""},
+	}
+	ids := map[string]int64{}
+	for i := range fillBatchPosts {
+		tt := tests[i%len(tests)]
+		id := insertOldPost(t, path, fmt.Sprintf("post-%d", i), "Post", "source", tt.html)
+		if i >= fillBatchPosts-len(tests) { // the last batch
+			ids[tt.name] = id
+		}
+	}
+
+	s, err := sqlitestore.Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.GetPost(ctx, ids[tt.name])
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got.Image)
+		})
+	}
+	first, err := s.GetPost(ctx, 1)
+	require.NoError(t, err)
+	assert.Equal(t, tests[0].want, first.Image, "the first batch is filled too")
+}
+
+// fillBatchPosts is more posts than the migration reads in one batch.
+const fillBatchPosts = 450

@@ -14,7 +14,7 @@ import (
 // postColumns are the columns scanPost reads, in its order, qualified by
 // the alias p.
 const postColumns = `p.id, p.kind, p.slug, p.title, p.author_name, p.author_email, p.author_url,
-	p.format, p.source, p.excerpt, p.html, p.summary, p.has_more, p.description, p.word_count, p.plain_text,
+	p.format, p.source, p.excerpt, p.html, p.summary, p.has_more, p.description, p.word_count, p.plain_text, p.image,
 	p.tags, p.categories, p.previous_slugs, p.status, p.comment_status, p.sticky,
 	p.created_at, p.updated_at, p.published_at, p.version`
 
@@ -32,7 +32,7 @@ func scanPost(sc scanner, extra ...any) (*blog.Post, error) {
 		created, updated, published int64
 	)
 	dest := []any{&p.ID, &kind, &p.Slug, &p.Title, &p.Author.Name, &p.Author.Email, &p.Author.URL,
-		&format, &p.Source, &p.Excerpt, &html, &summary, &p.HasMore, &p.Description, &p.WordCount, &p.Text,
+		&format, &p.Source, &p.Excerpt, &html, &summary, &p.HasMore, &p.Description, &p.WordCount, &p.Text, &p.Image,
 		&tags, &cats, &prev, &status, &cs, &p.Sticky,
 		&created, &updated, &published, &p.Version}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
@@ -96,19 +96,19 @@ func encodeSlugs(ss []string) string {
 // in postColumns' order, with version v.
 func postArgs(p *blog.Post, v int64) []any {
 	return []any{string(p.Kind), p.Slug, p.Title, p.Author.Name, p.Author.Email, p.Author.URL,
-		string(p.Format), p.Source, p.Excerpt, string(p.HTML), string(p.Summary), p.HasMore, p.Description, p.WordCount, p.Text,
+		string(p.Format), p.Source, p.Excerpt, string(p.HTML), string(p.Summary), p.HasMore, p.Description, p.WordCount, p.Text, p.Image,
 		encodeTerms(p.Tags), encodeTerms(p.Categories), encodeSlugs(p.PreviousSlugs), string(p.Status), string(p.CommentStatus), p.Sticky,
 		toMicros(p.CreatedAt), toMicros(p.UpdatedAt), toMicros(p.PublishedAt), v}
 }
 
 const insertPostSQL = `INSERT INTO posts (kind, slug, title, author_name, author_email, author_url,
-	format, source, excerpt, html, summary, has_more, description, word_count, plain_text,
+	format, source, excerpt, html, summary, has_more, description, word_count, plain_text, image,
 	tags, categories, previous_slugs, status, comment_status, sticky,
 	created_at, updated_at, published_at, version)
-	VALUES (?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?, ?,?,?,?)`
+	VALUES (?,?,?,?,?,?, ?,?,?,?,?,?,?,?,?,?, ?,?,?,?,?,?, ?,?,?,?)`
 
 const updatePostSQL = `UPDATE posts SET kind=?, slug=?, title=?, author_name=?, author_email=?, author_url=?,
-	format=?, source=?, excerpt=?, html=?, summary=?, has_more=?, description=?, word_count=?, plain_text=?,
+	format=?, source=?, excerpt=?, html=?, summary=?, has_more=?, description=?, word_count=?, plain_text=?, image=?,
 	tags=?, categories=?, previous_slugs=?, status=?, comment_status=?, sticky=?,
 	created_at=?, updated_at=?, published_at=?, version=?
 	WHERE id=? AND version=?`

@@ -191,11 +191,12 @@ func postRoundTrip(t *testing.T, s blog.Store) {
 		Format:      blog.FormatMarkdown,
 		Source:      "# Heading\n\nSome *Markdown* with 'quotes', \"double\", `code` and ☃.\n\n<!--more-->\n\nMore.",
 		Excerpt:     "A hand-written _excerpt_.",
-		HTML:        template.HTML(`<h1 id="heading">Heading</h1><p>Some <em>Markdown</em> &amp; ☃</p>`),
+		HTML:        template.HTML(`<h1 id="heading">Heading</h1><p>Some <em>Markdown</em> &amp; ☃</p><p><img src="/media/ü.jpg?w=1&amp;h=2" alt=""></p>`),
 		Summary:     template.HTML(`<p>A hand-written <em>excerpt</em>.</p>`),
 		HasMore:     true,
 		Description: "Some Markdown with quotes & a snowman ☃",
 		Text:        "Heading Some Markdown & ☃",
+		Image:       "/media/ü.jpg?w=1&h=2",
 		WordCount:   1234,
 		Tags: []blog.Term{
 			{Name: "Go Lang", Slug: "go"},
@@ -415,6 +416,10 @@ func postUpdateIncrementsVersion(t *testing.T, s blog.Store) {
 		up.Status = blog.StatusPrivate
 		up.Sticky = want%2 == 0
 		up.WordCount = int(want)
+		up.Image = fmt.Sprintf("https://example.com/v%d.png", want)
+		if want == 4 {
+			up.Image = "" // a post whose image is gone
+		}
 		up.UpdatedAt = up.UpdatedAt.Add(time.Duration(want) * time.Microsecond)
 		if want%2 == 1 { // moves the post in listings
 			up.PublishedAt = up.PublishedAt.Add(-time.Duration(want) * time.Hour)
@@ -1138,8 +1143,8 @@ func render(t testing.TB, p *blog.Post, source string) {
 	r, err := searchRenderer.Render(p.Format, source, "")
 	require.NoError(t, err, "rendering the fixture %q", p.Slug)
 	p.Source = source
-	p.HTML, p.Summary, p.HasMore, p.Description, p.Text, p.WordCount =
-		r.HTML, r.Summary, r.HasMore, r.Description, r.Text, r.WordCount
+	p.HTML, p.Summary, p.HasMore, p.Description, p.Text, p.Image, p.WordCount =
+		r.HTML, r.Summary, r.HasMore, r.Description, r.Text, r.Image, r.WordCount
 }
 
 func postSearcherText(t *testing.T, s blog.Store) {
