@@ -2,12 +2,12 @@ package blog
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"html"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/folioblog/folio/internal/pagetoken"
 )
 
 // ListOptions selects visible posts (of kind post) for a listing page: the
@@ -98,40 +98,18 @@ func (b *Blog) Period(year int, month time.Month, day int) (from, before time.Ti
 	return from.UTC(), before.UTC()
 }
 
-// String encodes the cursor as an opaque token safe in a URL query.
-func (c *Cursor) String() string {
-	raw := strconv.FormatInt(c.PublishedAt.UnixMicro(), 10) + "." + strconv.FormatInt(c.ID, 10)
-	if c.PublishedAt.IsZero() {
-		raw = "z." + strconv.FormatInt(c.ID, 10)
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
-}
+// String encodes the cursor as an opaque token safe in a URL query, the
+// same kind of token comment listings use.
+func (c *Cursor) String() string { return pagetoken.Encode(c.PublishedAt, c.ID) }
 
 // ParseCursor decodes a token made by [Cursor.String]; anything else is a
 // [*ValidationError] for the field "after".
 func ParseCursor(token string) (*Cursor, error) {
-	bad := &ValidationError{Field: "after", Reason: "malformed page token"}
-	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(raw) > 64 {
-		return nil, bad
+	at, id, err := pagetoken.Decode(token)
+	if err != nil {
+		return nil, &ValidationError{Field: "after", Reason: "malformed page token"}
 	}
-	ts, ids, ok := strings.Cut(string(raw), ".")
-	if !ok {
-		return nil, bad
-	}
-	id, err := strconv.ParseInt(ids, 10, 64)
-	if err != nil || id < 0 {
-		return nil, bad
-	}
-	c := &Cursor{ID: id}
-	if ts != "z" {
-		us, err := strconv.ParseInt(ts, 10, 64)
-		if err != nil {
-			return nil, bad
-		}
-		c.PublishedAt = time.UnixMicro(us).UTC()
-	}
-	return c, nil
+	return &Cursor{PublishedAt: at, ID: id}, nil
 }
 
 // Search returns the visible posts whose title or body holds every word of

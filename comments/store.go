@@ -3,6 +3,8 @@ package comments
 import (
 	"context"
 	"time"
+
+	"github.com/folioblog/folio/internal/pagetoken"
 )
 
 // Store keeps comments. It is the contract every backend implements and
@@ -95,6 +97,20 @@ type Cursor struct {
 
 // CursorOf returns the cursor that continues a listing after c.
 func CursorOf(c *Comment) *Cursor { return &Cursor{CreatedAt: c.CreatedAt, ID: c.ID} }
+
+// String encodes the cursor as an opaque token safe in a URL query, the
+// same kind of token post listings use.
+func (c *Cursor) String() string { return pagetoken.Encode(c.CreatedAt, c.ID) }
+
+// ParseCursor decodes a token made by [Cursor.String]; anything else is a
+// [*ValidationError] for the field "after".
+func ParseCursor(token string) (*Cursor, error) {
+	at, id, err := pagetoken.Decode(token)
+	if err != nil {
+		return nil, &ValidationError{Fields: []FieldError{{Field: "after", Problem: ProblemInvalid, Message: "Malformed page token."}}}
+	}
+	return &Cursor{CreatedAt: at, ID: id}, nil
+}
 
 // Follows reports whether a comment with key (createdAt, id) comes after
 // the cursor in a listing, oldest first unless newest is true.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/comments"
 )
@@ -34,5 +35,20 @@ func TestCursor_Follows(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, c.Follows(tt.at, tt.id, tt.newest))
 		})
+	}
+}
+
+func TestParseCursor(t *testing.T) {
+	c := &comments.Cursor{CreatedAt: time.Date(2013, 1, 2, 3, 4, 5, 6000, time.UTC), ID: 9}
+	got, err := comments.ParseCursor(c.String())
+	require.NoError(t, err)
+	assert.Equal(t, c, got)
+
+	for _, bad := range []string{"", "nope", "MTIz"} {
+		_, err := comments.ParseCursor(bad)
+		var ve *comments.ValidationError
+		require.ErrorAs(t, err, &ve, "token %q", bad)
+		_, ok := ve.Field("after")
+		assert.True(t, ok, "the problem names the field after")
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
@@ -175,31 +174,6 @@ func (s *Server) moderatorBinding(r *http.Request, m Moderator) string {
 	return "moderator:" + m.Name
 }
 
-// adminCursor encodes a moderation list's page token.
-func adminCursor(c *comments.Cursor) string {
-	raw := strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + "." + strconv.FormatInt(c.ID, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
-}
-
-// parseAdminCursor decodes a token made by adminCursor.
-func parseAdminCursor(token string) (*comments.Cursor, error) {
-	bad := fmt.Errorf("bloghttp: page token %q: %w", token, errBadRequest)
-	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(raw) > 64 {
-		return nil, bad
-	}
-	ts, ids, ok := strings.Cut(string(raw), ".")
-	if !ok {
-		return nil, bad
-	}
-	us, err1 := strconv.ParseInt(ts, 10, 64)
-	id, err2 := strconv.ParseInt(ids, 10, 64)
-	if err1 != nil || err2 != nil || id < 0 {
-		return nil, bad
-	}
-	return &comments.Cursor{CreatedAt: time.UnixMicro(us).UTC(), ID: id}, nil
-}
-
 // parseAdminStatus reads a status parameter: pending when empty.
 func parseAdminStatus(v string) (comments.Status, error) {
 	if v == "" {
@@ -231,7 +205,7 @@ func (s *Server) returnPath(r *http.Request) string {
 		st = comments.StatusPending
 	}
 	after := r.PostFormValue("after")
-	if _, err := parseAdminCursor(after); err != nil {
+	if _, err := comments.ParseCursor(after); err != nil {
 		after = ""
 	}
 	return s.listPath(st, after)
@@ -315,8 +289,8 @@ func (s *Server) handleAdminList(w http.ResponseWriter, r *http.Request, m Moder
 	q := comments.CommentQuery{Statuses: []comments.Status{st}, Newest: true, Limit: adminPageSize}
 	after := query.Get("after")
 	if after != "" {
-		if q.After, err = parseAdminCursor(after); err != nil {
-			s.fail(w, r, err)
+		if q.After, err = comments.ParseCursor(after); err != nil {
+			s.fail(w, r, fmt.Errorf("bloghttp: page token %q: %w", after, errBadRequest))
 			return
 		}
 	}
@@ -332,7 +306,7 @@ func (s *Server) handleAdminList(w http.ResponseWriter, r *http.Request, m Moder
 		Bulk:   s.Path("/admin/comments/bulk"),
 	}
 	if next != nil {
-		data.Next = s.listPath(st, adminCursor(next))
+		data.Next = s.listPath(st, next.String())
 	}
 	if a := s.tokenAuth(); a != nil && !m.ViaHeader {
 		data.Logout = s.Path("/admin/logout")
