@@ -168,6 +168,19 @@ type ChangeHook interface {
 	OnChange(fn func(Change)) (remove func())
 }
 
+// SharedChangeFeed is a store several processes may write to at once (a
+// database server that app instances share). Its hooks ([ChangeHook]) see
+// only this process's writes; OtherWrites carries everyone's, so a [Blog]
+// follows both. A store one process writes to (storage/memstore,
+// storage/sqlitestore) is not a SharedChangeFeed even when it is a
+// [ChangeFeed].
+type SharedChangeFeed interface {
+	// OtherWrites delivers a Change for every write committed to the
+	// store by any process sharing it (this process's writes may come
+	// too, a second time), with the guarantees of [ChangeFeed.Changes].
+	OtherWrites(ctx context.Context) <-chan Change
+}
+
 // ChangeKind says what a [Change] is about.
 type ChangeKind string
 

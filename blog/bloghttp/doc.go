@@ -29,7 +29,7 @@
 // WordPress's query links answer 301 to their Folio pages: ?p=ID,
 // ?page_id=ID, ?cat=ID, ?tag=SLUG, ?author=ID, ?m=YYYY[MM[DD]] and
 // ?feed=rss2|atom|comments-rss2. IDs are the ones a WordPress import
-// recorded with the store's redirects ([blog.RedirectStore]); a recorded
+// recorded as old paths ([blog.Blog.AddOldPath]); a recorded
 // ID wins over a Folio post of the same ID, which answers ?p= only where
 // no import recorded that number. What names nothing is 404.
 //

@@ -195,8 +195,8 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post,
 		page.Form = f
 	}
 
-	if s.likes != nil {
-		n, err := s.likes.CountLikes(ctx, []int64{p.ID})
+	if s.blog.LikesEnabled() {
+		n, err := s.blog.LikeCounts(ctx, p.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -87,10 +87,9 @@ func WithProtected(p ProtectedPolicy) Option { return func(c *config) { c.protec
 // It is safe for concurrent use, though two imports into one store at the
 // same time may both create a post that neither has seen yet.
 type Importer struct {
-	blog      *blog.Blog
-	comments  comments.Store
-	redirects blog.RedirectStore // nil when the store keeps no old paths
-	cfg       config
+	blog     *blog.Blog
+	comments comments.Store
+	cfg      config
 }
 
 // NewImporter returns an Importer writing posts through b (so they are
@@ -118,9 +117,7 @@ func NewImporter(b *blog.Blog, cs comments.Store, opts ...Option) (*Importer, er
 	case cfg.protected < ProtectedPrivate || cfg.protected > ProtectedSkip:
 		return nil, &blog.ValidationError{Field: "protected", Reason: fmt.Sprintf("unknown policy %d", cfg.protected)}
 	}
-	im := &Importer{blog: b, comments: cs, cfg: cfg}
-	im.redirects, _ = b.Store().(blog.RedirectStore)
-	return im, nil
+	return &Importer{blog: b, comments: cs, cfg: cfg}, nil
 }
 
 // Import reads a WXR file and imports its posts, pages and their comments.
@@ -535,12 +532,12 @@ func (r *run) convert(wp *Post, kind blog.Kind, status blog.Status, name string)
 // find returns the post an earlier import made of this one, if any, and
 // whether it found one.
 func (r *run) find(ctx context.Context, want *blog.Post, wpID int64) (*blog.Post, bool, error) {
-	st := r.im.blog.Store()
-	if r.im.redirects != nil && wpID > 0 {
-		id, err := r.im.redirects.LookupRedirect(ctx, "/?p="+strconv.FormatInt(wpID, 10))
+	b := r.im.blog
+	if b.RedirectsEnabled() && wpID > 0 {
+		id, err := b.OldPathPostID(ctx, "/?p="+strconv.FormatInt(wpID, 10))
 		switch {
 		case err == nil:
-			p, err := st.GetPost(ctx, id)
+			p, err := b.GetPost(ctx, id)
 			if err == nil && samePost(p, want) {
 				return p, true, nil
 			}
@@ -566,7 +563,7 @@ func (r *run) find(ctx context.Context, want *blog.Post, wpID int64) (*blog.Post
 		if n > 1 {
 			slug = fmt.Sprintf("%s-%d", base, n)
 		}
-		p, err := st.GetPostBySlug(ctx, slug)
+		p, err := b.GetPostBySlug(ctx, slug)
 		if errors.Is(err, blog.ErrNotFound) {
 			return nil, false, nil
 		}
@@ -617,7 +614,7 @@ func (r *run) redirect(ctx context.Context, wp *Post, p *blog.Post, name string)
 		}
 	}
 	archives := r.archiveLinks(wp, p)
-	if r.im.redirects == nil {
+	if !r.im.blog.RedirectsEnabled() {
 		r.sum.RedirectsSkipped += len(paths) + len(archives)
 		if !r.noRedir && len(paths) > 0 {
 			r.noRedir = true
@@ -626,13 +623,13 @@ func (r *run) redirect(ctx context.Context, wp *Post, p *blog.Post, name string)
 		return nil
 	}
 	for _, path := range paths {
-		if err := r.im.redirects.PutRedirect(ctx, path, p.ID); err != nil {
+		if err := r.im.blog.AddOldPath(ctx, path, p.ID); err != nil {
 			return fmt.Errorf("wordpress: import %s: redirect %q: %w", name, path, err)
 		}
 		r.sum.Redirects++
 	}
 	for _, path := range archives {
-		if err := r.im.redirects.PutRedirect(ctx, path, p.ID); err != nil {
+		if err := r.im.blog.AddOldPath(ctx, path, p.ID); err != nil {
 			return fmt.Errorf("wordpress: import %s: redirect %q: %w", name, path, err)
 		}
 		r.sum.ArchiveLinks++

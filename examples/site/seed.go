@@ -33,7 +33,7 @@ func seedIfEmpty(ctx context.Context, b *blog.Blog, cs comments.Store, mediaDir 
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	if len(posts) > 0 {
-		if _, err := b.Store().GetPostBySlug(ctx, seedPosts[0].Slug); err == nil {
+		if _, err := b.GetPostBySlug(ctx, seedPosts[0].Slug); err == nil {
 			if err := writePhotos(mediaDir, seedPhotos()); err != nil {
 				return nil, fmt.Errorf("seed: %w", err)
 			}
