@@ -56,7 +56,8 @@
 //   - GetBySlug_PreviousSlug, GetBySlug_CurrentSlugWins
 //   - List_NewestFirst, List_KeysetPagination, List_PaginationDuringInserts,
 //     List_Filters, List_TimeBounds, List_FilteredPagination,
-//     List_EffectiveLimit
+//     List_Ascending_OldestFirst, List_Ascending_KeysetPagination,
+//     List_Ascending_FilteredPagination, List_EffectiveLimit
 //   - Delete_RemovesEverywhere
 //   - CancelledContext_WritesNothing (which also calls CountPostsByMonth and
 //     SearchPosts when the store has them)
