@@ -580,20 +580,13 @@ func escapePath(path string) string {
 // to expire; ok is false when nothing is scheduled.
 func (b *Blog) NextScheduledChange(ctx context.Context) (at time.Time, ok bool, err error) {
 	now := b.Now()
-	// Scheduled posts are few; list them oldest-due first by paging the
-	// newest-first listing to its end.
-	q := PostQuery{Statuses: []Status{StatusScheduled}, From: now.Add(time.Microsecond), Limit: MaxLimit}
-	for {
-		posts, err := b.store.ListPosts(ctx, q)
-		if err != nil {
-			return time.Time{}, false, fmt.Errorf("blog: next scheduled change: %w", err)
-		}
-		if len(posts) > 0 {
-			at, ok = posts[len(posts)-1].PublishedAt, true
-		}
-		if len(posts) < q.EffectiveLimit() {
-			return at, ok, nil
-		}
-		q.After = CursorOf(posts[len(posts)-1])
+	q := PostQuery{Statuses: []Status{StatusScheduled}, From: now.Add(time.Microsecond), Ascending: true, Limit: 1}
+	posts, err := b.store.ListPosts(ctx, q)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("blog: next scheduled change: %w", err)
 	}
+	if len(posts) == 0 {
+		return time.Time{}, false, nil
+	}
+	return posts[0].PublishedAt, true, nil
 }
