@@ -88,15 +88,16 @@ func WithProtected(p ProtectedPolicy) Option { return func(c *config) { c.protec
 // same time may both create a post that neither has seen yet.
 type Importer struct {
 	blog     *blog.Blog
-	comments comments.Store
+	comments *comments.Service
 	cfg      config
 }
 
 // NewImporter returns an Importer writing posts through b (so they are
-// validated and rendered as any post is) and comments to cs. cs may be nil:
-// comments are then skipped and counted. A nil b or a bad option is a
-// [*blog.ValidationError].
-func NewImporter(b *blog.Blog, cs comments.Store, opts ...Option) (*Importer, error) {
+// validated and rendered as any post is) and comments through cs
+// ([comments.Service.Import], so they go through the comment pipeline).
+// cs may be nil: comments are then skipped and counted. A nil b or a bad
+// option is a [*blog.ValidationError].
+func NewImporter(b *blog.Blog, cs *comments.Service, opts ...Option) (*Importer, error) {
 	if b == nil {
 		return nil, &blog.ValidationError{Field: "blog", Reason: "nil"}
 	}
@@ -736,7 +737,7 @@ func (r *run) importComments(ctx context.Context, wp *Post, p *blog.Post, existe
 	if existed {
 		q := comments.CommentQuery{Thread: thread, Limit: comments.MaxLimit}
 		for {
-			list, err := r.im.comments.ListComments(ctx, q)
+			list, next, err := r.im.comments.List(ctx, q)
 			if err != nil {
 				return fmt.Errorf("wordpress: import %s: list comments: %w", name, err)
 			}
@@ -745,10 +746,10 @@ func (r *run) importComments(ctx context.Context, wp *Post, p *blog.Post, existe
 					have[commentKey(c)] = c.ID
 				}
 			}
-			if len(list) < q.EffectiveLimit() {
+			if next == nil {
 				break
 			}
-			q.After = comments.CursorOf(list[len(list)-1])
+			q.After = next
 		}
 	}
 
@@ -892,17 +893,11 @@ func (r *run) comment(ctx context.Context, wc *Comment, thread, post string, cre
 			r.note(name, fmt.Sprintf("its parent comment %d is not imported: made top-level", wc.Parent))
 		}
 	}
-	var err error
+	bodyHTML := ""
 	if md, ok := wc.MetaValue(metaMarkdown); ok {
-		c.Source = md
-		c.HTML, err = comments.Render(md)
+		c.Source = md // written on Folio: Markdown
 	} else {
-		c.HTML, err = comments.RenderHTML(AutoParagraphs(wc.Content))
-	}
-	if err != nil {
-		r.sum.Comments.Skipped++
-		r.skip(name, err.Error())
-		return nil
+		bodyHTML = AutoParagraphs(wc.Content)
 	}
 	if id, ok := have[commentKey(c)]; ok {
 		r.sum.Comments.Existing++
@@ -911,13 +906,20 @@ func (r *run) comment(ctx context.Context, wc *Comment, thread, post string, cre
 		}
 		return nil
 	}
-	if err := r.im.comments.CreateComment(ctx, c); err != nil {
+	stored, err := r.im.comments.Import(ctx, c, bodyHTML)
+	var ve *comments.ValidationError
+	switch {
+	case errors.As(err, &ve), errors.Is(err, comments.ErrInvalidUTF8), errors.Is(err, comments.ErrHTMLTooLarge):
+		r.sum.Comments.Skipped++
+		r.skip(name, err.Error())
+		return nil
+	case err != nil:
 		return fmt.Errorf("wordpress: import %s: %w", name, err)
 	}
 	r.sum.Comments.Imported++
-	have[commentKey(c)] = c.ID
+	have[commentKey(stored)] = stored.ID
 	if wc.ID > 0 {
-		created[wc.ID] = c.ID
+		created[wc.ID] = stored.ID
 	}
 	return nil
 }
