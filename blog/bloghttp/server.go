@@ -173,7 +173,7 @@ const DefaultPageCacheBytes = 64 << 20
 // DefaultPageCacheBytes); 0 turns it off. Whole pages are cached, with
 // their gzip copies, and evicted by the store's change events, so pages
 // are cached only when the blog's store reports its changes
-// ([blog.ChangeFeed]). Pages that depend on the visitor — a moderator, a
+// ([blog.ChangeHook], [blog.SharedChangeFeed] or [blog.ChangeFeed]). Pages that depend on the visitor — a moderator, a
 // commenter's remembered details, a comment awaiting moderation — are
 // never cached, and say so in the header X-Folio-Cache: bypass.
 func WithPageCache(maxBytes int64) Option { return func(c *config) { c.cacheBytes = maxBytes } }
