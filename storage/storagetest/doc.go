@@ -46,7 +46,7 @@
 //
 // # Post rules
 //
-// [RunPostStore] checks 34 rules. Always, for [blog.Store]:
+// [RunPostStore] checks 37 rules. Always, for [blog.Store]:
 //
 //   - Create_RoundTripsEveryField, Create_DistinctNonZeroIDs,
 //     Create_RejectsNonZeroID, Create_DuplicateSlug_ErrSlugTaken
