@@ -33,6 +33,13 @@ type Blog struct {
 	permalink *Permalink
 	maxSource int
 	arch      archiveState
+
+	// The store's optional capabilities, detected by New.
+	likes     LikeStore
+	redirects RedirectStore
+	hook      ChangeHook
+	feed      func(context.Context) <-chan Change // writes the hook does not report; nil if none
+	changes   changeState
 }
 
 type config struct {
@@ -114,7 +121,7 @@ func New(store Store, opts ...Option) (*Blog, error) {
 			return nil, err
 		}
 	}
-	return &Blog{
+	b := &Blog{
 		store:     store,
 		loc:       c.loc,
 		now:       c.now,
@@ -122,7 +129,9 @@ func New(store Store, opts ...Option) (*Blog, error) {
 		renderer:  c.renderer,
 		permalink: pl,
 		maxSource: c.maxSource,
-	}, nil
+	}
+	b.detect()
+	return b, nil
 }
 
 // Location returns the site's time zone.
@@ -130,9 +139,6 @@ func (b *Blog) Location() *time.Location { return b.loc }
 
 // Permalink returns the site's URL pattern for posts.
 func (b *Blog) Permalink() *Permalink { return b.permalink }
-
-// Store returns the store the Blog keeps its posts in.
-func (b *Blog) Store() Store { return b.store }
 
 // Now returns the Blog's clock reading in UTC at microsecond precision,
 // the precision every stored time has.
@@ -170,12 +176,10 @@ func (b *Blog) CreatePost(ctx context.Context, p *Post) (*Post, error) {
 	if err := b.prepare(q, now); err != nil {
 		return nil, err
 	}
-	b.arch.mu.Lock()
-	defer b.arch.mu.Unlock()
 	if err := b.insert(ctx, q, explicit); err != nil {
 		return nil, err
 	}
-	b.noteWrite(nil, q)
+	b.noteWrite()
 	return q, nil
 }
 
@@ -221,8 +225,6 @@ func (b *Blog) UpdatePost(ctx context.Context, p *Post) (*Post, error) {
 	if p == nil {
 		return nil, &ValidationError{Field: "post", Reason: "nil"}
 	}
-	b.arch.mu.Lock()
-	defer b.arch.mu.Unlock()
 	old, err := b.store.GetPost(ctx, p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("blog: update post %d: %w", p.ID, err)
@@ -246,7 +248,7 @@ func (b *Blog) UpdatePost(ctx context.Context, p *Post) (*Post, error) {
 	if err := b.store.UpdatePost(ctx, q); err != nil {
 		return nil, fmt.Errorf("blog: update post %d: %w", p.ID, err)
 	}
-	b.noteWrite(old, q)
+	b.noteWrite()
 	return q, nil
 }
 
@@ -454,16 +456,10 @@ func (b *Blog) Unpublish(ctx context.Context, id int64) (*Post, error) {
 
 // DeletePost removes post id for good, or returns ErrNotFound.
 func (b *Blog) DeletePost(ctx context.Context, id int64) error {
-	b.arch.mu.Lock()
-	defer b.arch.mu.Unlock()
-	old, err := b.store.GetPost(ctx, id)
-	if err == nil {
-		err = b.store.DeletePost(ctx, id)
-	}
-	if err != nil {
+	if err := b.store.DeletePost(ctx, id); err != nil {
 		return fmt.Errorf("blog: delete post %d: %w", id, err)
 	}
-	b.noteWrite(old, nil)
+	b.noteWrite()
 	return nil
 }
 
@@ -474,6 +470,18 @@ func (b *Blog) GetPost(ctx context.Context, id int64) (*Post, error) {
 	p, err := b.store.GetPost(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("blog: get post %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// GetPostBySlug returns the post whatever its status whose current slug
+// is slug, failing that the one that had it as a previous slug (see
+// [Store.GetPostBySlug]), for the site's authors and importers;
+// ErrNotFound if there is none.
+func (b *Blog) GetPostBySlug(ctx context.Context, slug string) (*Post, error) {
+	p, err := b.store.GetPostBySlug(ctx, slug)
+	if err != nil {
+		return nil, fmt.Errorf("blog: get post %q: %w", slug, err)
 	}
 	return p, nil
 }
@@ -572,20 +580,13 @@ func escapePath(path string) string {
 // to expire; ok is false when nothing is scheduled.
 func (b *Blog) NextScheduledChange(ctx context.Context) (at time.Time, ok bool, err error) {
 	now := b.Now()
-	// Scheduled posts are few; list them oldest-due first by paging the
-	// newest-first listing to its end.
-	q := PostQuery{Statuses: []Status{StatusScheduled}, From: now.Add(time.Microsecond), Limit: MaxLimit}
-	for {
-		posts, err := b.store.ListPosts(ctx, q)
-		if err != nil {
-			return time.Time{}, false, fmt.Errorf("blog: next scheduled change: %w", err)
-		}
-		if len(posts) > 0 {
-			at, ok = posts[len(posts)-1].PublishedAt, true
-		}
-		if len(posts) < q.EffectiveLimit() {
-			return at, ok, nil
-		}
-		q.After = CursorOf(posts[len(posts)-1])
+	q := PostQuery{Statuses: []Status{StatusScheduled}, From: now.Add(time.Microsecond), Ascending: true, Limit: 1}
+	posts, err := b.store.ListPosts(ctx, q)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("blog: next scheduled change: %w", err)
 	}
+	if len(posts) == 0 {
+		return time.Time{}, false, nil
+	}
+	return posts[0].PublishedAt, true, nil
 }

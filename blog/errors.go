@@ -21,6 +21,10 @@ var (
 	// connection errors with it, for posts and comments alike, and the
 	// HTTP layer answers 503.
 	ErrUnavailable = errors.New("blog: store temporarily unavailable")
+	// ErrUnsupported: the Blog's store lacks the optional capability the
+	// call needs (likes without a [LikeStore], old paths without a
+	// [RedirectStore]). Adapters answer as if the feature did not exist.
+	ErrUnsupported = errors.New("blog: not supported by the store")
 )
 
 // ValidationError says which field of a post or an option is wrong and why.

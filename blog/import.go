@@ -43,11 +43,9 @@ func (b *Blog) ImportPost(ctx context.Context, p *Post) (*Post, error) {
 	if err := b.prepare(q, now); err != nil {
 		return nil, err
 	}
-	b.arch.mu.Lock()
-	defer b.arch.mu.Unlock()
 	if err := b.insert(ctx, q, false); err != nil {
 		return nil, fmt.Errorf("blog: import post: %w", err)
 	}
-	b.noteWrite(nil, q)
+	b.noteWrite()
 	return q, nil
 }

@@ -41,8 +41,9 @@ type Store interface {
 
 	// ListPosts returns the posts that match q, newest first: by
 	// PublishedAt descending, then ID descending (posts with a zero
-	// PublishedAt come last). At most q.Limit posts are returned; keyset
-	// pagination continues after q.After.
+	// PublishedAt come last); with q.Ascending, in exactly the reverse
+	// order. At most q.Limit posts are returned; keyset pagination
+	// continues after q.After in the same order.
 	ListPosts(ctx context.Context, q PostQuery) ([]*Post, error)
 }
 
@@ -61,8 +62,13 @@ type PostQuery struct {
 	Before time.Time
 
 	// After continues a listing after the post with this sort key:
-	// only posts strictly older in the listing's order are returned.
+	// only posts strictly after it in the listing's order are returned
+	// (older ones, or newer ones when Ascending).
 	After *Cursor
+
+	// Ascending lists oldest first: by PublishedAt, then ID, ascending
+	// (posts with a zero PublishedAt first), the reverse of the default.
+	Ascending bool
 
 	Limit int // at most this many posts; DefaultLimit if 0, MaxLimit at most
 }
@@ -96,12 +102,24 @@ type Cursor struct {
 func CursorOf(p *Post) *Cursor { return &Cursor{PublishedAt: p.PublishedAt, ID: p.ID} }
 
 // Follows reports whether a post with key (publishedAt, id) comes after c
-// in a listing's order (is older), which is what [PostQuery.After] selects.
+// in a newest-first listing's order (is older), which is what
+// [PostQuery.After] selects; in an ascending listing it selects the posts
+// that Precede c.
 func (c *Cursor) Follows(publishedAt time.Time, id int64) bool {
 	if !publishedAt.Equal(c.PublishedAt) {
 		return publishedAt.Before(c.PublishedAt)
 	}
 	return id < c.ID
+}
+
+// Precedes reports whether a post with key (publishedAt, id) comes before
+// c in a newest-first listing (is newer): what [PostQuery.After] selects
+// in an ascending listing.
+func (c *Cursor) Precedes(publishedAt time.Time, id int64) bool {
+	if !publishedAt.Equal(c.PublishedAt) {
+		return publishedAt.After(c.PublishedAt)
+	}
+	return id > c.ID
 }
 
 // Optional capabilities. A [Blog] detects them with a type assertion and
@@ -166,6 +184,19 @@ type ChangeHook interface {
 	// OnChange registers fn and returns a function that removes it. fn
 	// must be quick and must not call the store: it runs inside writes.
 	OnChange(fn func(Change)) (remove func())
+}
+
+// SharedChangeFeed is a store several processes may write to at once (a
+// database server that app instances share). Its hooks ([ChangeHook]) see
+// only this process's writes; OtherWrites carries everyone's, so a [Blog]
+// follows both. A store one process writes to (storage/memstore,
+// storage/sqlitestore) is not a SharedChangeFeed even when it is a
+// [ChangeFeed].
+type SharedChangeFeed interface {
+	// OtherWrites delivers a Change for every write committed to the
+	// store by any process sharing it (this process's writes may come
+	// too, a second time), with the guarantees of [ChangeFeed.Changes].
+	OtherWrites(ctx context.Context) <-chan Change
 }
 
 // ChangeKind says what a [Change] is about.

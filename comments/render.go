@@ -150,8 +150,13 @@ const maxPooledBuffer = 64 << 10
 // Render does not limit the size of the text: validation does that before
 // a comment is rendered. Its cost grows linearly with the text's length.
 func (r *Renderer) Render(markdown string) (template.HTML, error) {
+	return r.render(markdown, true)
+}
+
+// render is [Renderer.Render], refusing large HTML only if bounded.
+func (r *Renderer) render(markdown string, bounded bool) (template.HTML, error) {
 	if r == nil || r.md == nil {
-		return defaultRenderer().Render(markdown)
+		return defaultRenderer().render(markdown, bounded)
 	}
 	if !utf8.ValidString(markdown) {
 		return "", fmt.Errorf("%w (at byte %d)", ErrInvalidUTF8, firstInvalidUTF8(markdown))
@@ -173,6 +178,9 @@ func (r *Renderer) Render(markdown string) (template.HTML, error) {
 	out, err := r.sanitize(buf.String())
 	if err != nil {
 		return "", fmt.Errorf("comments: render: %w", err)
+	}
+	if !bounded {
+		return out, nil
 	}
 	if err := checkHTMLSize(len(markdown), len(out)); err != nil {
 		return "", fmt.Errorf("comments: render: %w", err)

@@ -29,7 +29,7 @@
 // WordPress's query links answer 301 to their Folio pages: ?p=ID,
 // ?page_id=ID, ?cat=ID, ?tag=SLUG, ?author=ID, ?m=YYYY[MM[DD]] and
 // ?feed=rss2|atom|comments-rss2. IDs are the ones a WordPress import
-// recorded with the store's redirects ([blog.RedirectStore]); a recorded
+// recorded as old paths ([blog.Blog.AddOldPath]); a recorded
 // ID wins over a Folio post of the same ID, which answers ?p= only where
 // no import recorded that number. What names nothing is 404.
 //
@@ -64,7 +64,8 @@
 // and answer conditional requests; every write evicts exactly the pages
 // that show what it changed — at once for stores that report writes as
 // they return ([blog.ChangeHook]), and through change events for a
-// database several instances share ([blog.ChangeFeed]). Pages that depend
+// database several instances share ([blog.SharedChangeFeed]), both through
+// [blog.Blog.OnChange] and [blog.Blog.OtherWrites]. Pages that depend
 // on the visitor are never cached and say so in X-Folio-Cache: bypass.
 // The cache itself is the internal package blog/bloghttp/internal/pagecache:
 // each handler declares what its page shows with pagecache.Depends, and a

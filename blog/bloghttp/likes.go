@@ -14,7 +14,7 @@ import (
 
 // handleLike serves POST /likes/{id}: one like per visitor per post,
 // without accounts, then 303 back to the post's likes. Without a store
-// that keeps likes ([blog.LikeStore]) it is 404; a post visitors cannot
+// that keeps likes ([blog.Blog.LikesEnabled]) it is 404; a post visitors cannot
 // see is 404; a cross-origin browser post is 403.
 //
 // # Who is a visitor
@@ -31,7 +31,7 @@ import (
 // like is stored under is an HMAC of the post and the visitor's key with
 // the site's secret; the store never sees an address.
 func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) {
-	if s.likes == nil {
+	if !s.blog.LikesEnabled() {
 		s.notFound(w, r)
 		return
 	}
@@ -50,7 +50,7 @@ func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := s.likes.AddLike(ctx, p.ID, s.likeKey(p.ID, s.visitor(w, r))); err != nil {
+	if _, err := s.blog.Like(ctx, p.ID, s.likeKey(p.ID, s.visitor(w, r))); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
-	"github.com/folioblog/folio/comments"
 )
 
 // maxSearchBytes is the longest search the pages run; longer ones are cut.
@@ -205,12 +204,10 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 }
 
 // countItems fills in the comment and like counts of a listing's posts,
-// one store call each for the whole page. Comment counts come from the
-// blog's store when it keeps comments too (comments.Store, as every
-// Folio store does); otherwise from each post's thread.
+// one call each for the whole page.
 func (s *Server) countItems(ctx context.Context, page *ListPage) error {
+	page.LikesOn = s.blog.LikesEnabled()
 	if len(page.Items) == 0 {
-		page.LikesOn = s.likes != nil
 		return nil
 	}
 	keys := make([]string, len(page.Items))
@@ -218,26 +215,15 @@ func (s *Server) countItems(ctx context.Context, page *ListPage) error {
 	for i, it := range page.Items {
 		keys[i], ids[i] = threadKey(it.Post), it.Post.ID
 	}
-	if cs, ok := s.blog.Store().(comments.Store); ok {
-		n, err := cs.CountApproved(ctx, keys)
-		if err != nil {
-			return err
-		}
-		for i := range page.Items {
-			page.Items[i].Comments = n[keys[i]]
-		}
-	} else {
-		for i := range page.Items {
-			tp, err := s.comments.Thread(ctx, keys[i], 1, 1)
-			if err != nil {
-				return err
-			}
-			page.Items[i].Comments = tp.Total
-		}
+	n, err := s.comments.Counts(ctx, keys...)
+	if err != nil {
+		return err
 	}
-	if s.likes != nil {
-		page.LikesOn = true
-		n, err := s.likes.CountLikes(ctx, ids)
+	for i := range page.Items {
+		page.Items[i].Comments = n[keys[i]]
+	}
+	if page.LikesOn {
+		n, err := s.blog.LikeCounts(ctx, ids...)
 		if err != nil {
 			return err
 		}
@@ -317,19 +303,14 @@ func (s *Server) handlePath(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if s.redirects != nil {
-		id, err := s.redirects.LookupRedirect(ctx, path)
-		if err == nil {
-			p, err = s.blog.PublicPost(ctx, id)
-		}
-		switch {
-		case err == nil:
-			http.Redirect(w, r, s.PostURL(p), http.StatusMovedPermanently)
-			return
-		case !errors.Is(err, blog.ErrNotFound):
-			s.fail(w, r, err)
-			return
-		}
+	p, err = s.blog.ResolveOldPath(ctx, path)
+	switch {
+	case err == nil:
+		http.Redirect(w, r, s.PostURL(p), http.StatusMovedPermanently)
+		return
+	case !errors.Is(err, blog.ErrNotFound) && !errors.Is(err, blog.ErrUnsupported):
+		s.fail(w, r, err)
+		return
 	}
 	s.notFound(w, r)
 }

@@ -1,7 +1,6 @@
 package bloghttp
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
@@ -98,8 +96,8 @@ func (s *Server) postPage(r *http.Request, p *blog.Post, form *comments.FormStat
 		page.Form, formPersonal = s.replyForm(r, p, thread.Page, form)
 		personal = personal || formPersonal
 	}
-	if s.likes != nil {
-		n, err := s.likes.CountLikes(ctx, []int64{p.ID})
+	if s.blog.LikesEnabled() {
+		n, err := s.blog.LikeCounts(ctx, p.ID)
 		if err != nil {
 			return nil, false, err
 		}
@@ -107,7 +105,7 @@ func (s *Server) postPage(r *http.Request, p *blog.Post, form *comments.FormStat
 		page.LikeAction = s.Path("/likes/" + threadKey(p))
 	}
 	if p.Kind == blog.KindPost {
-		if page.Prev, page.Next, err = s.neighbours(ctx, p); err != nil {
+		if page.Prev, page.Next, err = s.blog.Adjacent(ctx, p); err != nil {
 			return nil, false, err
 		}
 	}
@@ -270,51 +268,6 @@ func (s *Server) commentTree(p *blog.Post, tp comments.ThreadPage, pending *comm
 		}
 	}
 	return roots
-}
-
-// neighbours returns the visible posts just older (prev) and just newer
-// (next) than p in the listing order (PublishedAt, then ID, newest first).
-// The older one is the first post of the listing continued after p's
-// cursor. The newer one is the last post, in that order, of the posts
-// published in a window from p's time onwards: a week, then a year, then
-// without end, so a post among many newer ones does not read them all.
-func (s *Server) neighbours(ctx context.Context, p *blog.Post) (prev, next *blog.Post, err error) {
-	if p.PublishedAt.IsZero() {
-		return nil, nil, nil
-	}
-	older, err := s.blog.List(ctx, blog.ListOptions{After: blog.CursorOf(p).String(), Limit: 1})
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(older.Posts) > 0 {
-		prev = older.Posts[0]
-	}
-	self := blog.CursorOf(p)
-	for _, span := range []time.Duration{7 * 24 * time.Hour, 366 * 24 * time.Hour, 0} {
-		o := blog.ListOptions{From: p.PublishedAt, Limit: blog.MaxLimit}
-		if span > 0 {
-			o.Before = p.PublishedAt.Add(span)
-		}
-		for {
-			page, err := s.blog.List(ctx, o)
-			if err != nil {
-				return nil, nil, err
-			}
-			for _, q := range page.Posts {
-				if q.ID != p.ID && !self.Follows(q.PublishedAt, q.ID) {
-					next = q // the last newer one seen is the nearest
-				}
-			}
-			if page.Next == "" {
-				break
-			}
-			o.After = page.Next
-		}
-		if next != nil {
-			break
-		}
-	}
-	return prev, next, nil
 }
 
 // imageURL returns the absolute URL of an image whose src is as a post

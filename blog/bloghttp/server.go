@@ -50,9 +50,8 @@ type Server struct {
 
 	log          *slog.Logger
 	auth         Authorizer
-	likes        blog.LikeStore     // nil when the store keeps no likes
-	redirects    blog.RedirectStore // nil when the store keeps no old paths
-	secret       []byte             // keys likes' visitor hashes and the moderator's forms
+	secret       []byte        // keys likes' visitor hashes and the moderator's forms
+	expire       chan struct{} // wakes the worker that reschedules the cache's expiry
 	theme        *theme
 	archive      *archive.Renderer
 	perPage      int
@@ -174,7 +173,7 @@ const DefaultPageCacheBytes = 64 << 20
 // DefaultPageCacheBytes); 0 turns it off. Whole pages are cached, with
 // their gzip copies, and evicted by the store's change events, so pages
 // are cached only when the blog's store reports its changes
-// ([blog.ChangeFeed]). Pages that depend on the visitor — a moderator, a
+// ([blog.ChangeHook], [blog.SharedChangeFeed] or [blog.ChangeFeed]). Pages that depend on the visitor — a moderator, a
 // commenter's remembered details, a comment awaiting moderation — are
 // never cached, and say so in the header X-Folio-Cache: bypass.
 func WithPageCache(maxBytes int64) Option { return func(c *config) { c.cacheBytes = maxBytes } }
@@ -271,8 +270,6 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 		gravatar:     c.gravatar,
 		crossOrigin:  http.NewCrossOriginProtection(),
 	}
-	s.likes, _ = b.Store().(blog.LikeStore)
-	s.redirects, _ = b.Store().(blog.RedirectStore)
 	archOpts := []archive.Option{archive.WithPrefix(s.prefix)}
 	if c.labels != nil {
 		archOpts = append(archOpts, archive.WithLabels(*c.labels))
@@ -285,12 +282,9 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 	s.mux = http.NewServeMux()
 	s.routes(s.mux)
 	s.handler = s.mux
-	hook, hasHook := b.Store().(blog.ChangeHook)
-	feed, hasFeed := b.Store().(blog.ChangeFeed)
-	if c.cacheBytes > 0 && (hasHook || hasFeed) {
-		ctx, cancel := context.WithCancel(context.Background())
-		s.stop = cancel
-		s.cache = pagecache.New(c.cacheBytes, b.Now,
+	if c.cacheBytes > 0 {
+		s.expire = make(chan struct{}, 1)
+		cache := pagecache.New(c.cacheBytes, b.Now,
 			pagecache.WithBypassCookies(AdminCookie, comments.RememberCookie),
 			// A host's Authorizer may know a moderator by the host's own
 			// cookie: never cache what a moderator is shown.
@@ -301,43 +295,63 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 				_, ok := s.reader(r)
 				return ok
 			}),
-			pagecache.WithOnExpire(s.scheduleExpiry))
-		if hasHook {
-			// Writes in this process evict before they return, so the
-			// very next request sees them. The Blog keeps its archive
-			// index current for them itself.
-			remove := hook.OnChange(func(ch blog.Change) {
-				s.cache.Apply(ch)
-				if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
-					go s.scheduleExpiry() // reads the store: not inside its write
-				}
-			})
+			pagecache.WithOnExpire(s.wakeExpiry))
+		// Writes in this process evict before they return, so the very
+		// next request sees them. The Blog keeps its archive index
+		// current itself.
+		remove, hooked := b.OnChange(func(ch blog.Change) {
+			cache.Apply(ch)
+			if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
+				s.wakeExpiry() // the worker reads the store: not inside its write
+			}
+		})
+		if hooked || b.FollowsOtherWrites() {
+			ctx, cancel := context.WithCancel(context.Background())
+			s.stop = cancel
+			s.cache = cache
 			context.AfterFunc(ctx, remove)
+			if b.FollowsOtherWrites() {
+				// A store several processes write to: their writes arrive
+				// as events (this process's too, a second time).
+				cache.Watch(ctx, changeFeedFunc(b.OtherWrites), func(ch blog.Change) {
+					if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
+						s.wakeExpiry()
+					}
+				})
+			}
+			s.scheduleExpiry()
+			go s.expiryWorker(ctx)
+			s.handler = cache.Wrap(s.mux)
 		}
-		shared, _ := b.Store().(sharedStore)
-		if hasFeed && (!hasHook || shared != nil && shared.SharedChanges()) {
-			// A store several processes write to: their writes arrive as
-			// events (this process's too, a second time), and the archive
-			// index is rebuilt on post changes.
-			s.cache.Watch(ctx, feed, func(ch blog.Change) {
-				if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
-					s.blog.InvalidateArchive()
-					s.scheduleExpiry()
-				}
-			})
-		}
-		s.scheduleExpiry()
-		s.handler = s.cache.Wrap(s.mux)
 	}
 	return s, nil
 }
 
-// sharedStore is a store whose change feed reports the writes of other
-// processes too (storage/pgstore), so the Server follows the feed as well
-// as its hooks.
-type sharedStore interface {
-	blog.ChangeFeed
-	SharedChanges() bool
+// changeFeedFunc makes a function a [blog.ChangeFeed].
+type changeFeedFunc func(ctx context.Context) <-chan blog.Change
+
+func (f changeFeedFunc) Changes(ctx context.Context) <-chan blog.Change { return f(ctx) }
+
+// wakeExpiry asks the expiry worker to reschedule the cache's expiry. It
+// never blocks: a wake-up already pending covers this one.
+func (s *Server) wakeExpiry() {
+	select {
+	case s.expire <- struct{}{}:
+	default:
+	}
+}
+
+// expiryWorker reschedules the cache's expiry each time it is woken, one
+// reschedule at a time, until ctx is done.
+func (s *Server) expiryWorker(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.expire:
+			s.scheduleExpiry()
+		}
+	}
 }
 
 // Close stops the Server's background work: following the store's change

@@ -17,7 +17,7 @@ import (
 // every WordPress site also answers: /?p=ID, /?page_id=ID, /?cat=ID,
 // /?tag=SLUG, /?author=ID, /?m=YYYYMM and /?feed=rss2. Folio answers them
 // with 301 to its own pages. IDs are WordPress's, recorded as old paths by
-// an import (blog/wordpress) in the store's redirects; a post's own Folio
+// an import (blog/wordpress) with blog.Blog.AddOldPath; a post's own Folio
 // ID answers ?p= (and a page's ?page_id=) only where no import recorded
 // that number.
 
@@ -96,7 +96,7 @@ func (s *Server) oldQueryTarget(ctx context.Context, q url.Values) (string, erro
 		return "/tag/" + url.PathEscape(slug) + "/" + feed, nil
 	case q.Has("author"):
 		id, ok := oldID(q.Get("author"))
-		if !ok || s.redirects == nil {
+		if !ok || !s.blog.RedirectsEnabled() {
 			return "", errNoOldLink
 		}
 		p, err := s.recordedPost(ctx, "/?author="+strconv.FormatInt(id, 10))
@@ -140,7 +140,7 @@ func (s *Server) oldPost(ctx context.Context, key, raw string, kind blog.Kind) (
 	if !ok {
 		return nil, errNoOldLink
 	}
-	if s.redirects != nil {
+	if s.blog.RedirectsEnabled() {
 		p, err := s.recordedPost(ctx, "/?"+key+"="+strconv.FormatInt(id, 10))
 		if !errors.Is(err, errNotRecorded) {
 			return p, err // a recorded link wins, even over a visible Folio post
@@ -163,8 +163,8 @@ var errNotRecorded = fmt.Errorf("bloghttp: old path not recorded: %w", blog.ErrN
 // path; errNotRecorded when none was recorded, and an error wrapping
 // blog.ErrNotFound when that post is not visible.
 func (s *Server) recordedPost(ctx context.Context, path string) (*blog.Post, error) {
-	id, err := s.redirects.LookupRedirect(ctx, path)
-	if errors.Is(err, blog.ErrNotFound) {
+	id, err := s.blog.OldPathPostID(ctx, path)
+	if errors.Is(err, blog.ErrNotFound) || errors.Is(err, blog.ErrUnsupported) {
 		return nil, errNotRecorded
 	}
 	if err != nil {
@@ -178,7 +178,7 @@ func (s *Server) recordedPost(ctx context.Context, path string) (*blog.Post, err
 // "/category/SLUG/?cat=ID" leading to the same post, which tells which of
 // the post's categories it is.
 func (s *Server) oldCategory(ctx context.Context, id int64) (string, error) {
-	if s.redirects == nil {
+	if !s.blog.RedirectsEnabled() {
 		return "", errNoOldLink
 	}
 	cat := "?cat=" + strconv.FormatInt(id, 10)
@@ -187,7 +187,7 @@ func (s *Server) oldCategory(ctx context.Context, id int64) (string, error) {
 		return "", err
 	}
 	for _, c := range p.Categories {
-		to, err := s.redirects.LookupRedirect(ctx, "/category/"+c.Slug+"/"+cat)
+		to, err := s.blog.OldPathPostID(ctx, "/category/"+c.Slug+"/"+cat)
 		switch {
 		case err == nil && to == p.ID:
 			return c.Slug, nil
@@ -300,7 +300,7 @@ const authorScanLimit = 10 * blog.MaxLimit
 // "/author/NICE/" (WordPress's author login).
 func (s *Server) authorPosts(ctx context.Context, nice, after string, limit int) ([]*blog.Post, string, error) {
 	name := ""
-	if s.redirects != nil {
+	if s.blog.RedirectsEnabled() {
 		p, err := s.recordedPost(ctx, "/author/"+nice+"/")
 		switch {
 		case err == nil:

@@ -84,7 +84,7 @@ func BenchImport(b *testing.B, newStore func(b *testing.B) (blog.Store, comments
 		if err != nil {
 			b.Fatal(err)
 		}
-		im, err := wordpress.NewImporter(bl, cs)
+		im, err := wordpress.NewImporter(bl, commentService(b, cs))
 		if err != nil {
 			b.Fatal(err)
 		}

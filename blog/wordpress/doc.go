@@ -1,6 +1,6 @@
 // Package wordpress moves a blog from WordPress to Folio, and back: it
 // reads WordPress's export format (WXR), imports posts, pages, comments,
-// categories, tags and authors into a [blog.Blog] and a [comments.Store]
+// categories, tags and authors into a [blog.Blog] and a [comments.Service]
 // keeping the old links working, and writes a Folio blog as a WXR file
 // that WordPress's importer reads.
 //
@@ -85,9 +85,9 @@
 //
 // Every imported post answers at the path of its old permalink (relative
 // to the export's base_blog_url), at "/?p=ID" and, for a page,
-// "/?page_id=ID": the importer records them with
-// [blog.RedirectStore.PutRedirect] when the Blog's store has that
-// capability, for the HTTP layer to redirect permanently. An old path
+// "/?page_id=ID": the importer records them with [blog.Blog.AddOldPath]
+// when the Blog's store keeps old paths, for the HTTP layer to redirect
+// permanently. An old path
 // equal to the post's new one needs no redirect and is only counted. A
 // store without redirects imports all the same; the paths not recorded
 // are counted and reported.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/wordpress"
+	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
 )
 
@@ -57,7 +58,11 @@ func ExampleImporter_Import() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	im, err := wordpress.NewImporter(b, store, wordpress.WithProgress(func(p wordpress.Progress) {
+	cs, err := comments.NewService(store)
+	if err != nil {
+		log.Fatal(err)
+	}
+	im, err := wordpress.NewImporter(b, cs, wordpress.WithProgress(func(p wordpress.Progress) {
 		if p.Pass == 2 {
 			fmt.Printf("imported %d of %d items\n", p.Items, p.Total)
 		}

@@ -87,7 +87,7 @@ type exporter struct {
 func (e *exporter) eachPost(ctx context.Context, f func(*blog.Post) error) error {
 	q := blog.PostQuery{Limit: blog.MaxLimit}
 	for {
-		posts, err := e.b.Store().ListPosts(ctx, q)
+		posts, err := e.b.ListAll(ctx, q)
 		if err != nil {
 			return err
 		}

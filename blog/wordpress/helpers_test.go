@@ -133,9 +133,20 @@ func newBlog(tb testing.TB, st blog.Store) *blog.Blog {
 
 func newImporter(tb testing.TB, b *blog.Blog, cs comments.Store, opts ...wordpress.Option) *wordpress.Importer {
 	tb.Helper()
-	im, err := wordpress.NewImporter(b, cs, opts...)
+	im, err := wordpress.NewImporter(b, commentService(tb, cs), opts...)
 	require.NoError(tb, err)
 	return im
+}
+
+// commentService returns a comment service over cs, or nil for a nil cs.
+func commentService(tb testing.TB, cs comments.Store) *comments.Service {
+	tb.Helper()
+	if cs == nil {
+		return nil
+	}
+	svc, err := comments.NewService(cs)
+	require.NoError(tb, err)
+	return svc
 }
 
 func openFixture(tb testing.TB, name string) *os.File {

@@ -87,17 +87,17 @@ func WithProtected(p ProtectedPolicy) Option { return func(c *config) { c.protec
 // It is safe for concurrent use, though two imports into one store at the
 // same time may both create a post that neither has seen yet.
 type Importer struct {
-	blog      *blog.Blog
-	comments  comments.Store
-	redirects blog.RedirectStore // nil when the store keeps no old paths
-	cfg       config
+	blog     *blog.Blog
+	comments *comments.Service
+	cfg      config
 }
 
 // NewImporter returns an Importer writing posts through b (so they are
-// validated and rendered as any post is) and comments to cs. cs may be nil:
-// comments are then skipped and counted. A nil b or a bad option is a
-// [*blog.ValidationError].
-func NewImporter(b *blog.Blog, cs comments.Store, opts ...Option) (*Importer, error) {
+// validated and rendered as any post is) and comments through cs
+// ([comments.Service.Import], so they go through the comment pipeline).
+// cs may be nil: comments are then skipped and counted. A nil b or a bad
+// option is a [*blog.ValidationError].
+func NewImporter(b *blog.Blog, cs *comments.Service, opts ...Option) (*Importer, error) {
 	if b == nil {
 		return nil, &blog.ValidationError{Field: "blog", Reason: "nil"}
 	}
@@ -118,9 +118,7 @@ func NewImporter(b *blog.Blog, cs comments.Store, opts ...Option) (*Importer, er
 	case cfg.protected < ProtectedPrivate || cfg.protected > ProtectedSkip:
 		return nil, &blog.ValidationError{Field: "protected", Reason: fmt.Sprintf("unknown policy %d", cfg.protected)}
 	}
-	im := &Importer{blog: b, comments: cs, cfg: cfg}
-	im.redirects, _ = b.Store().(blog.RedirectStore)
-	return im, nil
+	return &Importer{blog: b, comments: cs, cfg: cfg}, nil
 }
 
 // Import reads a WXR file and imports its posts, pages and their comments.
@@ -535,12 +533,12 @@ func (r *run) convert(wp *Post, kind blog.Kind, status blog.Status, name string)
 // find returns the post an earlier import made of this one, if any, and
 // whether it found one.
 func (r *run) find(ctx context.Context, want *blog.Post, wpID int64) (*blog.Post, bool, error) {
-	st := r.im.blog.Store()
-	if r.im.redirects != nil && wpID > 0 {
-		id, err := r.im.redirects.LookupRedirect(ctx, "/?p="+strconv.FormatInt(wpID, 10))
+	b := r.im.blog
+	if b.RedirectsEnabled() && wpID > 0 {
+		id, err := b.OldPathPostID(ctx, "/?p="+strconv.FormatInt(wpID, 10))
 		switch {
 		case err == nil:
-			p, err := st.GetPost(ctx, id)
+			p, err := b.GetPost(ctx, id)
 			if err == nil && samePost(p, want) {
 				return p, true, nil
 			}
@@ -566,7 +564,7 @@ func (r *run) find(ctx context.Context, want *blog.Post, wpID int64) (*blog.Post
 		if n > 1 {
 			slug = fmt.Sprintf("%s-%d", base, n)
 		}
-		p, err := st.GetPostBySlug(ctx, slug)
+		p, err := b.GetPostBySlug(ctx, slug)
 		if errors.Is(err, blog.ErrNotFound) {
 			return nil, false, nil
 		}
@@ -617,7 +615,7 @@ func (r *run) redirect(ctx context.Context, wp *Post, p *blog.Post, name string)
 		}
 	}
 	archives := r.archiveLinks(wp, p)
-	if r.im.redirects == nil {
+	if !r.im.blog.RedirectsEnabled() {
 		r.sum.RedirectsSkipped += len(paths) + len(archives)
 		if !r.noRedir && len(paths) > 0 {
 			r.noRedir = true
@@ -626,13 +624,13 @@ func (r *run) redirect(ctx context.Context, wp *Post, p *blog.Post, name string)
 		return nil
 	}
 	for _, path := range paths {
-		if err := r.im.redirects.PutRedirect(ctx, path, p.ID); err != nil {
+		if err := r.im.blog.AddOldPath(ctx, path, p.ID); err != nil {
 			return fmt.Errorf("wordpress: import %s: redirect %q: %w", name, path, err)
 		}
 		r.sum.Redirects++
 	}
 	for _, path := range archives {
-		if err := r.im.redirects.PutRedirect(ctx, path, p.ID); err != nil {
+		if err := r.im.blog.AddOldPath(ctx, path, p.ID); err != nil {
 			return fmt.Errorf("wordpress: import %s: redirect %q: %w", name, path, err)
 		}
 		r.sum.ArchiveLinks++
@@ -739,7 +737,7 @@ func (r *run) importComments(ctx context.Context, wp *Post, p *blog.Post, existe
 	if existed {
 		q := comments.CommentQuery{Thread: thread, Limit: comments.MaxLimit}
 		for {
-			list, err := r.im.comments.ListComments(ctx, q)
+			list, next, err := r.im.comments.List(ctx, q)
 			if err != nil {
 				return fmt.Errorf("wordpress: import %s: list comments: %w", name, err)
 			}
@@ -748,10 +746,10 @@ func (r *run) importComments(ctx context.Context, wp *Post, p *blog.Post, existe
 					have[commentKey(c)] = c.ID
 				}
 			}
-			if len(list) < q.EffectiveLimit() {
+			if next == nil {
 				break
 			}
-			q.After = comments.CursorOf(list[len(list)-1])
+			q.After = next
 		}
 	}
 
@@ -895,17 +893,11 @@ func (r *run) comment(ctx context.Context, wc *Comment, thread, post string, cre
 			r.note(name, fmt.Sprintf("its parent comment %d is not imported: made top-level", wc.Parent))
 		}
 	}
-	var err error
+	bodyHTML := ""
 	if md, ok := wc.MetaValue(metaMarkdown); ok {
-		c.Source = md
-		c.HTML, err = comments.Render(md)
+		c.Source = md // written on Folio: Markdown
 	} else {
-		c.HTML, err = comments.RenderHTML(AutoParagraphs(wc.Content))
-	}
-	if err != nil {
-		r.sum.Comments.Skipped++
-		r.skip(name, err.Error())
-		return nil
+		bodyHTML = AutoParagraphs(wc.Content)
 	}
 	if id, ok := have[commentKey(c)]; ok {
 		r.sum.Comments.Existing++
@@ -914,13 +906,20 @@ func (r *run) comment(ctx context.Context, wc *Comment, thread, post string, cre
 		}
 		return nil
 	}
-	if err := r.im.comments.CreateComment(ctx, c); err != nil {
+	stored, err := r.im.comments.Import(ctx, c, bodyHTML)
+	var ve *comments.ValidationError
+	switch {
+	case errors.As(err, &ve), errors.Is(err, comments.ErrInvalidUTF8), errors.Is(err, comments.ErrHTMLTooLarge):
+		r.sum.Comments.Skipped++
+		r.skip(name, err.Error())
+		return nil
+	case err != nil:
 		return fmt.Errorf("wordpress: import %s: %w", name, err)
 	}
 	r.sum.Comments.Imported++
-	have[commentKey(c)] = c.ID
+	have[commentKey(stored)] = stored.ID
 	if wc.ID > 0 {
-		created[wc.ID] = c.ID
+		created[wc.ID] = stored.ID
 	}
 	return nil
 }

@@ -486,7 +486,7 @@ func TestNewImporter_invalid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := wordpress.NewImporter(tt.b, st, tt.opts...)
+			_, err := wordpress.NewImporter(tt.b, commentService(t, st), tt.opts...)
 			var ve *blog.ValidationError
 			require.True(t, errors.As(err, &ve), "got %v", err)
 			assert.Equal(t, tt.field, ve.Field)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/wordpress"
+	"github.com/folioblog/folio/comments"
 )
 
 // runImport imports the WordPress export file into the site's database,
@@ -56,7 +57,11 @@ func runImport(ctx context.Context, cfg config, file string, stderr io.Writer) e
 		}
 		opts = append(opts, wordpress.WithUploads(os.DirFS(cfg.uploads)))
 	}
-	im, err := wordpress.NewImporter(b, st, opts...)
+	cs, err := comments.NewService(st, comments.WithLogger(cfg.log))
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	im, err := wordpress.NewImporter(b, cs, opts...)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

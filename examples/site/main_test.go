@@ -116,7 +116,7 @@ func bearer() http.Header { return http.Header{"Authorization": {"Bearer " + tes
 // postBySlug returns a seeded post and its path.
 func postBySlug(t testing.TB, s *site, slug string) (*blog.Post, string) {
 	t.Helper()
-	p, err := s.blog.Store().GetPostBySlug(context.Background(), slug)
+	p, err := s.blog.GetPostBySlug(context.Background(), slug)
 	require.NoError(t, err)
 	return p, s.blog.URL(p)
 }

@@ -27,13 +27,13 @@ func (s *seedStats) String() string {
 // all, and returns what it added; nil when the store had posts. A store
 // seeded before gets any of its photographs missing from mediaDir drawn
 // again, so a new instance on a shared PostgreSQL database shows them.
-func seedIfEmpty(ctx context.Context, b *blog.Blog, cs comments.Store, mediaDir string, now time.Time) (*seedStats, error) {
+func seedIfEmpty(ctx context.Context, b *blog.Blog, cs *comments.Service, mediaDir string, now time.Time) (*seedStats, error) {
 	posts, err := b.ListAll(ctx, blog.PostQuery{Limit: 1})
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	if len(posts) > 0 {
-		if _, err := b.Store().GetPostBySlug(ctx, seedPosts[0].Slug); err == nil {
+		if _, err := b.GetPostBySlug(ctx, seedPosts[0].Slug); err == nil {
 			if err := writePhotos(mediaDir, seedPhotos()); err != nil {
 				return nil, fmt.Errorf("seed: %w", err)
 			}
@@ -56,7 +56,7 @@ func seedPhotos() []photo {
 
 // seed writes the photographs, then the posts and pages dated relative to
 // now in the blog's time zone, then their comments.
-func seed(ctx context.Context, b *blog.Blog, cs comments.Store, mediaDir string, now time.Time) (*seedStats, error) {
+func seed(ctx context.Context, b *blog.Blog, cs *comments.Service, mediaDir string, now time.Time) (*seedStats, error) {
 	start := time.Now()
 	st := &seedStats{}
 	photos := seedPhotos()
@@ -65,7 +65,6 @@ func seed(ctx context.Context, b *blog.Blog, cs comments.Store, mediaDir string,
 	}
 	st.Photos = len(photos)
 
-	r := comments.NewRenderer()
 	loc := b.Location()
 	today := now.In(loc)
 	midnight := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
@@ -124,7 +123,7 @@ func seed(ctx context.Context, b *blog.Blog, cs comments.Store, mediaDir string,
 			return clock
 		}
 		thread := strconv.FormatInt(created.ID, 10)
-		if err := seedThread(ctx, cs, r, thread, 0, sp.Comments, next, st); err != nil {
+		if err := seedThread(ctx, cs, thread, 0, sp.Comments, next, st); err != nil {
 			return nil, fmt.Errorf("seed: comments on %q: %w", sp.Slug, err)
 		}
 	}
@@ -133,22 +132,17 @@ func seed(ctx context.Context, b *blog.Blog, cs comments.Store, mediaDir string,
 }
 
 // seedThread stores the comments cs as replies to parent (0: top level),
-// each followed by its own replies.
-func seedThread(ctx context.Context, store comments.Store, r *comments.Renderer, thread string, parent int64,
+// each followed by its own replies, through the comment pipeline.
+func seedThread(ctx context.Context, svc *comments.Service, thread string, parent int64,
 	cs []seedComment, next func() time.Time, st *seedStats) error {
 	for i, sc := range cs {
 		who := commenters[sc.Who]
-		html, err := r.Render(sc.Text)
-		if err != nil {
-			return err
-		}
 		c := &comments.Comment{
 			Thread:    thread,
 			ParentID:  parent,
 			Type:      comments.TypeComment,
 			Author:    comments.Author{Name: who.Name, Email: who.Email, URL: who.URL},
 			Source:    sc.Text,
-			HTML:      html,
 			Status:    comments.StatusApproved,
 			Decision:  comments.Decision{Status: comments.StatusApproved, Rule: comments.RuleTrusted, Reason: "approved: sample content"},
 			IP:        fmt.Sprintf("192.0.2.%d", 10+sc.Who),
@@ -162,14 +156,15 @@ func seedThread(ctx context.Context, store comments.Store, r *comments.Renderer,
 			// A first comment from someone new: not the known address.
 			c.IP = fmt.Sprintf("198.51.100.%d", 20+i)
 		}
-		if err := store.CreateComment(ctx, c); err != nil {
+		c, err := svc.Import(ctx, c, "")
+		if err != nil {
 			return err
 		}
 		st.Comments++
 		if sc.Pending {
 			st.Pending++
 		}
-		if err := seedThread(ctx, store, r, thread, c.ID, sc.Replies, next, st); err != nil {
+		if err := seedThread(ctx, svc, thread, c.ID, sc.Replies, next, st); err != nil {
 			return err
 		}
 	}

@@ -159,7 +159,7 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 
 	media := filepath.Join(cfg.dataDir, mediaDir)
 	if cfg.seed {
-		if s.seeded, err = seedIfEmpty(ctx, s.blog, st, media, cfg.now()); err != nil {
+		if s.seeded, err = seedIfEmpty(ctx, s.blog, s.comments, media, cfg.now()); err != nil {
 			return nil, err
 		}
 		if s.seeded != nil {

@@ -343,6 +343,20 @@ func (t *postTable) list(ctx context.Context, q blog.PostQuery) ([]*blog.Post, e
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	var out []*blog.Post
+	if q.Ascending {
+		lo, hi := t.bounds(q, false)
+		if q.After != nil && q.After.ID < math.MaxInt64 {
+			lo = max(lo, t.seek(q.After.PublishedAt, q.After.ID+1))
+		} else if q.After != nil {
+			lo = max(lo, t.seek(q.After.PublishedAt.Add(time.Microsecond), math.MinInt64))
+		}
+		for i := lo; i < hi && len(out) < limit; i++ {
+			if p := t.order[i].post; matches(&q, p) {
+				out = append(out, p.Clone())
+			}
+		}
+		return out, nil
+	}
 	lo, hi := t.bounds(q, true)
 	for i := hi - 1; i >= lo && len(out) < limit; i-- {
 		if p := t.order[i].post; matches(&q, p) {

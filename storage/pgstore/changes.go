@@ -312,7 +312,6 @@ func parseChange(payload string) blog.Change {
 	return blog.Change{Kind: blog.ChangeFlush}
 }
 
-// SharedChanges reports that [Store.Changes] carries the writes of every
-// process sharing the database, not only this one's: a cache that follows
-// this process's writes through [Store.OnChange] must follow Changes too.
-func (s *Store) SharedChanges() bool { return true }
+// OtherWrites is [Store.Changes]: it carries the writes of every process
+// sharing the database, not only this one's; see [blog.SharedChangeFeed].
+func (s *Store) OtherWrites(ctx context.Context) <-chan blog.Change { return s.Changes(ctx) }

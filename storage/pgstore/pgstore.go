@@ -25,6 +25,7 @@ var (
 	_ blog.MonthCounter     = (*Store)(nil)
 	_ blog.ChangeFeed       = (*Store)(nil)
 	_ blog.ChangeHook       = (*Store)(nil)
+	_ blog.SharedChangeFeed = (*Store)(nil)
 	_ comments.Store        = (*Store)(nil)
 	_ comments.GuardedStore = (*Store)(nil)
 )

@@ -47,6 +47,10 @@ const postJoins = `
 // postOrder is the order of listings: newest first, never-published last.
 const postOrder = `p.listed_at DESC, p.id DESC`
 
+// postOrderAscending is the reverse of postOrder, for PostQuery.Ascending:
+// the same indexes, walked backwards.
+const postOrderAscending = `p.listed_at, p.id`
+
 // scanPost reads a row of postColumns, plus extra trailing columns into
 // extra.
 func scanPost(row pgx.Row, extra ...any) (*blog.Post, error) {
@@ -372,13 +376,18 @@ func (s *Store) filterPosts(a *args, q *blog.PostQuery, useAfter bool) {
 		a.where("p.listed_at < " + a.add(keyArg(q.Before)) + "::timestamptz")
 	}
 	if useAfter && q.After != nil {
-		a.where("(p.listed_at, p.id) < (" + a.add(keyArg(q.After.PublishedAt)) + "::timestamptz, " +
+		op := "<"
+		if q.Ascending {
+			op = ">"
+		}
+		a.where("(p.listed_at, p.id) " + op + " (" + a.add(keyArg(q.After.PublishedAt)) + "::timestamptz, " +
 			a.add(q.After.ID) + "::bigint)")
 	}
 }
 
 // ListPosts returns the posts that match q, newest first (by PublishedAt
-// descending, then ID descending, never-published posts last), at most
+// descending, then ID descending, never-published posts last; the
+// reverse if q.Ascending), at most
 // q.EffectiveLimit() of them, continuing after q.After. Every page is an
 // index range scan, however deep.
 func (s *Store) ListPosts(ctx context.Context, q blog.PostQuery) ([]*blog.Post, error) {
@@ -387,9 +396,13 @@ func (s *Store) ListPosts(ctx context.Context, q blog.PostQuery) ([]*blog.Post, 
 	}
 	var a args
 	s.filterPosts(&a, &q, true)
+	order := postOrder
+	if q.Ascending {
+		order = postOrderAscending
+	}
 	query := s.sql(`SELECT ` + postColumns + ` FROM (
-		SELECT ` + postRowColumns + ` FROM {S}posts p ` + a.clause() + ` ORDER BY ` + postOrder + ` LIMIT ` + a.add(q.EffectiveLimit()) + `
-	) AS p ` + postJoins + ` ORDER BY ` + postOrder)
+		SELECT ` + postRowColumns + ` FROM {S}posts p ` + a.clause() + ` ORDER BY ` + order + ` LIMIT ` + a.add(q.EffectiveLimit()) + `
+	) AS p ` + postJoins + ` ORDER BY ` + order)
 	rows, err := s.pool.Query(ctx, query, a.vals...)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: list posts: %w", dbErr(err))

@@ -54,6 +54,17 @@ func Statements() []Statement {
 	cat.Category = "travel"
 	q, a = listPostsSQL(&cat, 10)
 	add("category listing", q, a)
+	next := home
+	next.Ascending, next.From, next.After = true, deep.After.PublishedAt, deep.After
+	q, a = listPostsSQL(&next, 1)
+	add("ascending: the next newer post", q, a)
+	nextTag := next
+	nextTag.Tag = "go"
+	q, a = listPostsSQL(&nextTag, 10)
+	add("ascending: tag listing", q, a)
+	nextAll := blog.PostQuery{Ascending: true, After: deep.After}
+	q, a = listPostsSQL(&nextAll, 10)
+	add("ascending: everything listing", q, a)
 	add("post by ID", `SELECT `+postColumns+` FROM posts p WHERE p.id=?`, []any{1})
 	add("post by slug or previous slug", getBySlugSQL, []any{"old-slug"})
 

@@ -81,6 +81,15 @@ func addTimeBounds(w *where, col string, q *blog.PostQuery) {
 // As in addTimeBounds, a post never published is outside every non-zero
 // bound.
 func addKeyBounds(w *where, pubCol, idCol string, q *blog.PostQuery) {
+	if q.Ascending {
+		// From and Before as plain bounds, the cursor as the lower bound
+		// of the key, where the index walk starts.
+		addTimeBounds(w, pubCol, q)
+		if q.After != nil {
+			w.add("("+pubCol+", "+idCol+") > (?, ?)", toMicros(q.After.PublishedAt), q.After.ID)
+		}
+		return
+	}
 	switch {
 	case !q.From.IsZero():
 		w.add(pubCol+" >= ?", max(toMicros(q.From), zeroMicros+1))
@@ -136,7 +145,8 @@ func addFilters(w *where, q *blog.PostQuery, termsDone bool) {
 const maxBranches = 16
 
 // listPostsSQL returns the statement that lists the posts matching q,
-// newest first, at most limit of them, and its arguments.
+// newest first (oldest first if q.Ascending), at most limit of them, and
+// its arguments.
 //
 // Every shape of query reads an index in listing order and stops at the
 // limit, so the first page and a page deep in the listing cost the same:
@@ -158,9 +168,13 @@ func listPostsSQL(q *blog.PostQuery, limit int) (string, []any) {
 		addKeyBounds(&w, "t.published_at", "t.post_id", q)
 		addFilters(&w, q, true)
 		w.args = append(w.args, limit)
+		dir := " DESC"
+		if q.Ascending {
+			dir = ""
+		}
 		return `SELECT ` + postColumns + ` FROM post_terms t INDEXED BY post_terms_listing
 			JOIN posts p ON p.id = t.post_id` + w.String() + `
-			ORDER BY t.published_at DESC, t.post_id DESC LIMIT ?`, w.args
+			ORDER BY t.published_at` + dir + `, t.post_id` + dir + ` LIMIT ?`, w.args
 	}
 
 	kinds, statuses := dedupe(q.Kinds), dedupe(q.Statuses)
@@ -212,7 +226,10 @@ func listPostsSQL(q *blog.PostQuery, limit int) (string, []any) {
 			w.add("p.sticky = 0")
 		}
 	}
-	const order = ` ORDER BY p.published_at DESC, p.id DESC LIMIT ?`
+	order := ` ORDER BY p.published_at DESC, p.id DESC LIMIT ?`
+	if q.Ascending {
+		order = ` ORDER BY p.published_at, p.id LIMIT ?`
+	}
 	if len(branches) == 1 {
 		w := branches[0].eq
 		rest(&w)
@@ -235,7 +252,8 @@ func listPostsSQL(q *blog.PostQuery, limit int) (string, []any) {
 }
 
 // ListPosts returns the posts matching q, by PublishedAt descending, then
-// ID descending, posts never published last; at most q.EffectiveLimit()
+// ID descending, posts never published last (the reverse if q.Ascending);
+// at most q.EffectiveLimit()
 // of them, continuing after q.After (keyset pagination: a deep page costs
 // what the first does).
 func (s *Store) ListPosts(ctx context.Context, q blog.PostQuery) ([]*blog.Post, error) {

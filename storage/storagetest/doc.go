@@ -46,7 +46,7 @@
 //
 // # Post rules
 //
-// [RunPostStore] checks 34 rules. Always, for [blog.Store]:
+// [RunPostStore] checks 37 rules. Always, for [blog.Store]:
 //
 //   - Create_RoundTripsEveryField, Create_DistinctNonZeroIDs,
 //     Create_RejectsNonZeroID, Create_DuplicateSlug_ErrSlugTaken
@@ -56,7 +56,8 @@
 //   - GetBySlug_PreviousSlug, GetBySlug_CurrentSlugWins
 //   - List_NewestFirst, List_KeysetPagination, List_PaginationDuringInserts,
 //     List_Filters, List_TimeBounds, List_FilteredPagination,
-//     List_EffectiveLimit
+//     List_Ascending_OldestFirst, List_Ascending_KeysetPagination,
+//     List_Ascending_FilteredPagination, List_EffectiveLimit
 //   - Delete_RemovesEverywhere
 //   - CancelledContext_WritesNothing (which also calls CountPostsByMonth and
 //     SearchPosts when the store has them)
