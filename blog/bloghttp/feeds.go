@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -13,31 +12,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/feeds"
-
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/feed"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
 )
 
 // feedItems is how many posts (or comments) a feed carries: the newest.
 const feedItems = 20
-
-// The content types of the three feed formats.
-const (
-	contentTypeRSS  = "application/rss+xml; charset=utf-8"
-	contentTypeAtom = "application/atom+xml; charset=utf-8"
-	contentTypeJSON = "application/feed+json; charset=utf-8"
-)
-
-// feedFormat is one of the syndication formats Folio writes.
-type feedFormat int
-
-const (
-	formatRSS feedFormat = iota
-	formatAtom
-	formatJSON
-)
 
 // routeFeeds registers the feeds, the sitemap and robots.txt.
 //
@@ -48,80 +30,29 @@ const (
 // is reached through the catch-all path handler, which calls
 // [Server.serveCommentFeed].
 func (s *Server) routeFeeds(m *http.ServeMux) {
-	m.HandleFunc("GET /feed/{$}", s.handleFeed(formatRSS))
-	m.HandleFunc("GET /feed/atom/{$}", s.handleFeed(formatAtom))
-	m.HandleFunc("GET /feed.json", s.handleFeed(formatJSON))
-	m.HandleFunc("GET /tag/{slug}/feed/{$}", s.handleTermFeed(true, formatRSS))
-	m.HandleFunc("GET /tag/{slug}/feed/atom/{$}", s.handleTermFeed(true, formatAtom))
-	m.HandleFunc("GET /category/{slug}/feed/{$}", s.handleTermFeed(false, formatRSS))
-	m.HandleFunc("GET /category/{slug}/feed/atom/{$}", s.handleTermFeed(false, formatAtom))
+	m.HandleFunc("GET /feed/{$}", s.handleFeed(feed.RSS))
+	m.HandleFunc("GET /feed/atom/{$}", s.handleFeed(feed.Atom))
+	m.HandleFunc("GET /feed.json", s.handleFeed(feed.JSON))
+	m.HandleFunc("GET /tag/{slug}/feed/{$}", s.handleTermFeed(true, feed.RSS))
+	m.HandleFunc("GET /tag/{slug}/feed/atom/{$}", s.handleTermFeed(true, feed.Atom))
+	m.HandleFunc("GET /category/{slug}/feed/{$}", s.handleTermFeed(false, feed.RSS))
+	m.HandleFunc("GET /category/{slug}/feed/atom/{$}", s.handleTermFeed(false, feed.Atom))
 	m.HandleFunc("GET /sitemap.xml", s.handleSitemap)
 	m.HandleFunc("GET /sitemaps/{file}", s.handleSitemapPart)
 	m.HandleFunc("GET /robots.txt", s.handleRobots)
 }
 
-// feedDoc is a feed before it is written in a format. Every URL in it is
-// absolute, made from Site.BaseURL.
-type feedDoc struct {
-	title       string
-	description string
-	link        string // the HTML page the feed follows
-	self        string // the feed's own URL
-	id          string // a stable identifier of the feed
-	updated     time.Time
-	items       []feedItem
-}
-
-// feedItem is a post or a comment in a feed. Nothing in it is ever an
-// email address: authors appear by name only.
-type feedItem struct {
-	title       string
-	link        string
-	id          string
-	author      string
-	summaryHTML string // for RSS description and Atom summary
-	summaryText string // for JSON Feed summary
-	content     string // full HTML
-	published   time.Time
-	updated     time.Time
-	tags        []string
-}
-
 // formatOf returns the format a request asks for with ?type=, or def.
-func formatOf(r *http.Request, def feedFormat) (feedFormat, error) {
-	switch r.URL.Query().Get("type") {
-	case "":
-		return def, nil
-	case "rss", "rss2":
-		return formatRSS, nil
-	case "atom":
-		return formatAtom, nil
-	case "json":
-		return formatJSON, nil
+func formatOf(r *http.Request, def feed.Format) (feed.Format, error) {
+	f, ok := feed.ParseType(r.URL.Query().Get("type"), def)
+	if !ok {
+		return def, fmt.Errorf("bloghttp: feed type %q: %w", r.URL.Query().Get("type"), errBadRequest)
 	}
-	return def, fmt.Errorf("bloghttp: feed type %q: %w", r.URL.Query().Get("type"), errBadRequest)
-}
-
-// feedPath is the path of a feed in a format, relative to the base, for
-// the listing whose feed path (RSS) is rss.
-func feedPath(rss string, f feedFormat) string {
-	switch f {
-	case formatAtom:
-		if rss == "/feed/" {
-			return "/feed/atom/"
-		}
-		return rss + "atom/"
-	case formatJSON:
-		if rss == "/feed/" {
-			return "/feed.json"
-		}
-		return rss + "?type=json"
-	}
-	return rss
+	return f, nil
 }
 
 // handleFeed serves the feed of the newest posts.
-func (s *Server) handleFeed(def feedFormat) http.HandlerFunc {
+func (s *Server) handleFeed(def feed.Format) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		format, err := formatOf(r, def)
 		if err != nil {
@@ -133,12 +64,12 @@ func (s *Server) handleFeed(def feedFormat) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		doc := feedDoc{
-			title:       s.site.Title,
-			description: s.site.Tagline,
-			link:        s.URL("/"),
-			self:        s.URL(feedPath("/feed/", format)),
-			id:          s.URL("/feed/"),
+		doc := feed.Doc{
+			Title:       s.site.Title,
+			Description: s.site.Tagline,
+			Link:        s.URL("/"),
+			Self:        s.URL(feed.Path("/feed/", format)),
+			ID:          s.URL("/feed/"),
 		}
 		s.addPosts(&doc, page.Posts)
 		pagecache.Depends(w, pagecache.Lists)
@@ -148,7 +79,7 @@ func (s *Server) handleFeed(def feedFormat) http.HandlerFunc {
 
 // handleTermFeed serves the feed of the newest posts with a tag (or a
 // category); 404 when none is visible.
-func (s *Server) handleTermFeed(tag bool, def feedFormat) http.HandlerFunc {
+func (s *Server) handleTermFeed(tag bool, def feed.Format) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		format, err := formatOf(r, def)
 		if err != nil {
@@ -176,12 +107,12 @@ func (s *Server) handleTermFeed(tag bool, def feedFormat) http.HandlerFunc {
 		}
 		name := termName(page.Posts[0], tag, slug)
 		listing := "/" + kind + "/" + url.PathEscape(slug) + "/"
-		doc := feedDoc{
-			title:       s.site.Title + " » " + name,
-			description: s.site.Tagline,
-			link:        s.URL(listing),
-			self:        s.URL(feedPath(listing+"feed/", format)),
-			id:          s.URL(listing + "feed/"),
+		doc := feed.Doc{
+			Title:       s.site.Title + " » " + name,
+			Description: s.site.Tagline,
+			Link:        s.URL(listing),
+			Self:        s.URL(feed.Path(listing+"feed/", format)),
+			ID:          s.URL(listing + "feed/"),
 		}
 		s.addPosts(&doc, page.Posts)
 		pagecache.Depends(w, pagecache.Lists)
@@ -213,29 +144,29 @@ func postModified(p *blog.Post) time.Time {
 }
 
 // addPosts adds posts to doc as items, newest first as listed.
-func (s *Server) addPosts(doc *feedDoc, posts []*blog.Post) {
+func (s *Server) addPosts(doc *feed.Doc, posts []*blog.Post) {
 	for _, p := range posts {
 		author := p.Author.Name
 		if author == "" {
 			author = s.site.Author
 		}
-		it := feedItem{
-			title:       p.Title,
-			link:        s.URL(s.blog.URL(p)),
-			id:          s.tagURI(p.CreatedAt, "/posts/"+strconv.FormatInt(p.ID, 10)),
-			author:      author,
-			summaryHTML: html.EscapeString(p.Description),
-			summaryText: p.Description,
-			content:     string(p.HTML),
-			published:   p.PublishedAt,
-			updated:     postModified(p),
+		it := feed.Item{
+			Title:       p.Title,
+			Link:        s.URL(s.blog.URL(p)),
+			ID:          s.tagURI(p.CreatedAt, "/posts/"+strconv.FormatInt(p.ID, 10)),
+			Author:      author,
+			SummaryHTML: html.EscapeString(p.Description),
+			SummaryText: p.Description,
+			Content:     string(p.HTML),
+			Published:   p.PublishedAt,
+			Updated:     postModified(p),
 		}
 		for _, t := range p.Tags {
-			it.tags = append(it.tags, t.Name)
+			it.Tags = append(it.Tags, t.Name)
 		}
-		doc.items = append(doc.items, it)
-		if it.updated.After(doc.updated) {
-			doc.updated = it.updated
+		doc.Items = append(doc.Items, it)
+		if it.Updated.After(doc.Updated) {
+			doc.Updated = it.Updated
 		}
 	}
 }
@@ -251,7 +182,7 @@ func (s *Server) tagURI(t time.Time, specific string) string {
 // the newest approved comments on p, newest first. The caller has checked
 // that visitors may see p.
 func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, p *blog.Post) {
-	format, err := formatOf(r, formatRSS)
+	format, err := formatOf(r, feed.RSS)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -271,28 +202,28 @@ func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, p *blo
 	rss := strings.TrimSuffix(postURL, "/") + "/feed/"
 	self := rss
 	switch format {
-	case formatAtom:
+	case feed.Atom:
 		self = rss + "?type=atom"
-	case formatJSON:
+	case feed.JSON:
 		self = rss + "?type=json"
 	}
-	doc := feedDoc{
-		title:       "Comments on: " + p.Title,
-		description: p.Description,
-		link:        postURL,
-		self:        self,
-		id:          rss,
-		updated:     postModified(p),
+	doc := feed.Doc{
+		Title:       "Comments on: " + p.Title,
+		Description: p.Description,
+		Link:        postURL,
+		Self:        self,
+		ID:          rss,
+		Updated:     postModified(p),
 	}
 	for _, c := range list {
 		if c.Status != comments.StatusApproved {
 			continue
 		}
 		it := s.commentItem(p, c)
-		it.title = "By: " + c.Author.Name
-		doc.items = append(doc.items, it)
-		if c.CreatedAt.After(doc.updated) {
-			doc.updated = c.CreatedAt
+		it.Title = "By: " + c.Author.Name
+		doc.Items = append(doc.Items, it)
+		if c.CreatedAt.After(doc.Updated) {
+			doc.Updated = c.CreatedAt
 		}
 	}
 	pagecache.Depends(w, pagecache.Post(p.ID), pagecache.Thread(thread))
@@ -301,115 +232,27 @@ func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, p *blo
 
 // commentItem is comment c on post p as a feed item, titled as in
 // WordPress's feed of all comments.
-func (s *Server) commentItem(p *blog.Post, c *comments.Comment) feedItem {
-	return feedItem{
-		title:       "Comment on " + p.Title + " by " + c.Author.Name,
-		link:        s.URL("/comments/" + strconv.FormatInt(c.ID, 10)),
-		id:          s.tagURI(c.CreatedAt, "/comments/"+strconv.FormatInt(c.ID, 10)),
-		author:      c.Author.Name,
-		summaryHTML: string(c.HTML),
-		content:     string(c.HTML),
-		published:   c.CreatedAt,
-		updated:     c.CreatedAt,
+func (s *Server) commentItem(p *blog.Post, c *comments.Comment) feed.Item {
+	return feed.Item{
+		Title:       "Comment on " + p.Title + " by " + c.Author.Name,
+		Link:        s.URL("/comments/" + strconv.FormatInt(c.ID, 10)),
+		ID:          s.tagURI(c.CreatedAt, "/comments/"+strconv.FormatInt(c.ID, 10)),
+		Author:      c.Author.Name,
+		SummaryHTML: string(c.HTML),
+		Content:     string(c.HTML),
+		Published:   c.CreatedAt,
+		Updated:     c.CreatedAt,
 	}
 }
 
 // serveFeed writes doc in format, answering conditional requests.
-func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, doc *feedDoc, format feedFormat) {
-	body, err := s.encodeFeed(doc, format)
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, doc *feed.Doc, format feed.Format) {
+	body, err := feed.Encode(doc, format, feed.Site{Author: s.site.Author, Language: s.site.Language, Base: s.base})
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("bloghttp: feed %s: %w", doc.self, err))
+		s.fail(w, r, fmt.Errorf("bloghttp: feed %s: %w", doc.Self, err))
 		return
 	}
-	ctype := contentTypeRSS
-	switch format {
-	case formatAtom:
-		ctype = contentTypeAtom
-	case formatJSON:
-		ctype = contentTypeJSON
-	}
-	serveConditional(w, r, ctype, body, doc.updated)
-}
-
-// epoch stands for "no time known": http.ServeContent omits Last-Modified
-// for it.
-var epoch = time.Unix(0, 0).UTC()
-
-// encodeFeed writes doc in format with gorilla/feeds, then adjusts what
-// that package does not let a Feed say: the language, the channel's
-// editor (which it would fill with an email), publication times in Atom,
-// the feed's own URL and tags in JSON Feed.
-func (s *Server) encodeFeed(doc *feedDoc, format feedFormat) ([]byte, error) {
-	updated := doc.updated
-	if updated.IsZero() {
-		updated = epoch
-	}
-	f := &feeds.Feed{
-		Title:       plainText(doc.title),
-		Link:        &feeds.Link{Href: doc.link},
-		Description: doc.description,
-		Author:      &feeds.Author{Name: s.site.Author},
-		Updated:     updated.UTC(),
-		Id:          doc.id,
-	}
-	for _, it := range doc.items {
-		item := &feeds.Item{
-			Title:       plainText(it.title),
-			Link:        &feeds.Link{Href: it.link},
-			Description: absoluteHTML(it.summaryHTML, s.base),
-			Id:          it.id,
-			IsPermaLink: "false",
-			Created:     it.published.UTC(),
-			Updated:     it.updated.UTC(),
-			Content:     absoluteHTML(it.content, s.base),
-		}
-		if name := plainText(it.author); name != "" {
-			item.Author = &feeds.Author{Name: name}
-		}
-		f.Items = append(f.Items, item)
-	}
-	var buf bytes.Buffer
-	switch format {
-	case formatAtom:
-		a := (&feeds.Atom{Feed: f}).AtomFeed()
-		a.Id = doc.id
-		a.Link = &feeds.AtomLink{Href: doc.link, Rel: "alternate", Type: "text/html"}
-		for i, e := range a.Entries {
-			if p := doc.items[i].published; !p.IsZero() {
-				e.Published = p.UTC().Format(time.RFC3339)
-			}
-		}
-		if err := feeds.WriteXML(a, &buf); err != nil {
-			return nil, err
-		}
-	case formatJSON:
-		j := (&feeds.JSON{Feed: f}).JSONFeed()
-		j.Language = s.site.Language
-		j.FeedUrl = doc.self
-		j.Author = nil // deprecated in JSON Feed 1.1; Authors says it
-		for i, e := range j.Items {
-			e.Summary = doc.items[i].summaryText
-			e.Tags = doc.items[i].tags
-			e.Author = nil
-		}
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(j); err != nil {
-			return nil, err
-		}
-	default:
-		c := (&feeds.Rss{Feed: f}).RssFeed()
-		// RSS wants email addresses in managingEditor and an item's
-		// author; Folio shows none, so the channel has no editor and an
-		// item's author is a name.
-		c.ManagingEditor = ""
-		c.Language = s.site.Language
-		c.Generator = "Folio"
-		if err := feeds.WriteXML(c, &buf); err != nil {
-			return nil, err
-		}
-	}
-	return buf.Bytes(), nil
+	serveConditional(w, r, format.ContentType(), body, doc.Updated)
 }
 
 // serveConditional writes body with an ETag (a hash of body) and, unless
@@ -422,7 +265,7 @@ func serveConditional(w http.ResponseWriter, r *http.Request, contentType string
 	h.Set("Content-Type", contentType)
 	h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
 	if modified.IsZero() {
-		modified = epoch
+		modified = feed.Epoch
 	}
 	http.ServeContent(w, r, "", modified, bytes.NewReader(body))
 }

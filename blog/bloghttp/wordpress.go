@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/feed"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
 )
@@ -381,7 +382,7 @@ func (s *Server) handleAuthor(w http.ResponseWriter, r *http.Request) {
 // handleAuthorFeed serves /author/NICENAME/feed/ (RSS, or ?type=): the
 // author's newest posts; 404 for an author without visible posts.
 func (s *Server) handleAuthorFeed(w http.ResponseWriter, r *http.Request) {
-	format, err := formatOf(r, formatRSS)
+	format, err := formatOf(r, feed.RSS)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -397,12 +398,12 @@ func (s *Server) handleAuthorFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	listing := "/author/" + url.PathEscape(nice) + "/"
-	doc := feedDoc{
-		title:       s.site.Title + " » " + posts[0].Author.Name,
-		description: s.site.Tagline,
-		link:        s.URL(listing),
-		self:        s.URL(feedPath(listing+"feed/", format)),
-		id:          s.URL(listing + "feed/"),
+	doc := feed.Doc{
+		Title:       s.site.Title + " » " + posts[0].Author.Name,
+		Description: s.site.Tagline,
+		Link:        s.URL(listing),
+		Self:        s.URL(feed.Path(listing+"feed/", format)),
+		ID:          s.URL(listing + "feed/"),
 	}
 	s.addPosts(&doc, posts)
 	pagecache.Depends(w, pagecache.Lists)
@@ -413,18 +414,18 @@ func (s *Server) handleAuthorFeed(w http.ResponseWriter, r *http.Request) {
 // approved comments of the whole site, on posts and pages visitors may
 // see.
 func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) {
-	format, err := formatOf(r, formatRSS)
+	format, err := formatOf(r, feed.RSS)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
-	doc := feedDoc{
-		title:       "Comments for " + s.site.Title,
-		description: s.site.Tagline,
-		link:        s.URL("/"),
-		self:        s.URL(feedPath("/comments/feed/", format)),
-		id:          s.URL("/comments/feed/"),
+	doc := feed.Doc{
+		Title:       "Comments for " + s.site.Title,
+		Description: s.site.Tagline,
+		Link:        s.URL("/"),
+		Self:        s.URL(feed.Path("/comments/feed/", format)),
+		ID:          s.URL("/comments/feed/"),
 	}
 	posts := map[string]*blog.Post{} // by thread; nil when not visible
 	q := comments.CommentQuery{Statuses: []comments.Status{comments.StatusApproved}, Newest: true, Limit: 4 * feedItems}
@@ -437,7 +438,7 @@ func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, c := range list {
-			if c.Status != comments.StatusApproved || len(doc.items) == feedItems {
+			if c.Status != comments.StatusApproved || len(doc.Items) == feedItems {
 				continue
 			}
 			p, seen := posts[c.Thread]
@@ -454,12 +455,12 @@ func (s *Server) handleCommentsFeed(w http.ResponseWriter, r *http.Request) {
 			if p == nil {
 				continue
 			}
-			doc.items = append(doc.items, s.commentItem(p, c))
-			if c.CreatedAt.After(doc.updated) {
-				doc.updated = c.CreatedAt
+			doc.Items = append(doc.Items, s.commentItem(p, c))
+			if c.CreatedAt.After(doc.Updated) {
+				doc.Updated = c.CreatedAt
 			}
 		}
-		if next == nil || len(doc.items) == feedItems {
+		if next == nil || len(doc.Items) == feedItems {
 			break
 		}
 		q.After = next
