@@ -103,23 +103,13 @@ func CursorOf(p *Post) *Cursor { return &Cursor{PublishedAt: p.PublishedAt, ID: 
 
 // Follows reports whether a post with key (publishedAt, id) comes after c
 // in a newest-first listing's order (is older), which is what
-// [PostQuery.After] selects; in an ascending listing it selects the posts
-// that Precede c.
+// [PostQuery.After] selects; an ascending listing selects the posts
+// strictly before c instead.
 func (c *Cursor) Follows(publishedAt time.Time, id int64) bool {
 	if !publishedAt.Equal(c.PublishedAt) {
 		return publishedAt.Before(c.PublishedAt)
 	}
 	return id < c.ID
-}
-
-// Precedes reports whether a post with key (publishedAt, id) comes before
-// c in a newest-first listing (is newer): what [PostQuery.After] selects
-// in an ascending listing.
-func (c *Cursor) Precedes(publishedAt time.Time, id int64) bool {
-	if !publishedAt.Equal(c.PublishedAt) {
-		return publishedAt.After(c.PublishedAt)
-	}
-	return id > c.ID
 }
 
 // Optional capabilities. A [Blog] detects them with a type assertion and
