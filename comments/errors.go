@@ -13,3 +13,16 @@ var (
 	// ErrFlood: the author is commenting faster than the flood limit.
 	ErrFlood = errors.New("comments: you are posting comments too quickly")
 )
+
+// OptionError is the error of [NewService] when a required argument is
+// nil or an option is out of range: Option names it ("store", "threads",
+// "WithFloodInterval", …) and Reason says what is wrong. Branch on it with
+// [errors.As].
+type OptionError struct {
+	Option string
+	Reason string
+}
+
+func (e *OptionError) Error() string {
+	return "comments: new service: " + e.Option + ": " + e.Reason
+}

@@ -13,9 +13,22 @@ import (
 	"github.com/folioblog/folio/storage/memstore"
 )
 
+// openPosts is a host's thread policy: the keys of the pages that take
+// comments. A blog gets its own from blogcomments.Threads.
+func openPosts(keys ...string) comments.ThreadPolicy {
+	return comments.ThreadPolicyFunc(func(_ context.Context, key string) (comments.ThreadInfo, error) {
+		for _, k := range keys {
+			if k == key {
+				return comments.ThreadInfo{Open: true}, nil
+			}
+		}
+		return comments.ThreadInfo{}, comments.ErrNotFound
+	})
+}
+
 func ExampleService_Submit() {
 	now := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
-	svc, err := comments.NewService(memstore.New(),
+	svc, err := comments.NewService(memstore.New(), openPosts("hello-world"),
 		comments.WithClock(func() time.Time { return now }),
 		comments.WithTokenKey([]byte("a secret of at least 32 bytes...")),
 	)
@@ -57,7 +70,7 @@ func ExampleService_Submit() {
 }
 
 func ExampleWordPressDefaults() {
-	svc, err := comments.NewService(memstore.New(), comments.WithRules(comments.WordPressDefaults()...),
+	svc, err := comments.NewService(memstore.New(), openPosts("post-7"), comments.WithRules(comments.WordPressDefaults()...),
 		comments.WithFloodInterval(0), comments.WithTokenAge(0, time.Hour))
 	if err != nil {
 		panic(err)
@@ -135,7 +148,7 @@ func ExampleBuildTree() {
 }
 
 func ExampleService_FormHandler() {
-	svc, err := comments.NewService(memstore.New(), comments.WithRules(), comments.WithTokenAge(0, time.Hour))
+	svc, err := comments.NewService(memstore.New(), openPosts("hello-world"), comments.WithRules(), comments.WithTokenAge(0, time.Hour))
 	if err != nil {
 		panic(err)
 	}

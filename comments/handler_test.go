@@ -127,7 +127,7 @@ func TestFormHandler_refusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, comments.WithRules(), comments.WithThreads(threads))
+			h := newHarnessThreads(t, threads, comments.WithRules())
 			handler := h.svc.FormHandler(comments.WithRedirect(permalink))
 			if tt.before != nil {
 				tt.before(t, h, handler)
@@ -232,7 +232,7 @@ func (f failingStore) CreateCommentGuarded(ctx context.Context, c *comments.Comm
 func TestFormHandler_internalError(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
-	svc, err := comments.NewService(failingStore{memstore.New()}, comments.WithRules(), comments.WithTokenKey(testKey),
+	svc, err := comments.NewService(failingStore{memstore.New()}, openThreads, comments.WithRules(), comments.WithTokenKey(testKey),
 		comments.WithTokenAge(0, time.Hour), comments.WithLogger(slogTo(&logs)))
 	require.NoError(t, err)
 	h := &harness{svc: svc}
@@ -258,7 +258,7 @@ func (f lostStore) CreateCommentGuarded(ctx context.Context, c *comments.Comment
 
 func TestFormHandler_unavailable(t *testing.T) {
 	t.Parallel()
-	svc, err := comments.NewService(lostStore{memstore.New()}, comments.WithRules(), comments.WithTokenKey(testKey),
+	svc, err := comments.NewService(lostStore{memstore.New()}, openThreads, comments.WithRules(), comments.WithTokenKey(testKey),
 		comments.WithTokenAge(0, time.Hour), comments.WithLogger(quietLogger()))
 	require.NoError(t, err)
 	h := &harness{svc: svc}

@@ -1,37 +1,12 @@
 package bloghttp
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 
-	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
 )
-
-// Threads returns the thread policy of a blog's comments, for
-// [comments.WithThreads] when building the comment service a [Server]
-// uses: a thread key is the decimal ID of a post visitors can see now; it
-// is open when the post's comments are open, and began when the post was
-// published. Any other key is an error wrapping [comments.ErrNotFound].
-func Threads(b *blog.Blog) comments.ThreadPolicy {
-	return comments.ThreadPolicyFunc(func(ctx context.Context, key string) (comments.ThreadInfo, error) {
-		id, err := strconv.ParseInt(key, 10, 64)
-		if err != nil || id <= 0 || strconv.FormatInt(id, 10) != key {
-			return comments.ThreadInfo{}, fmt.Errorf("bloghttp: thread %q: %w", key, comments.ErrNotFound)
-		}
-		p, err := b.PublicPost(ctx, id)
-		if errors.Is(err, blog.ErrNotFound) {
-			return comments.ThreadInfo{}, fmt.Errorf("bloghttp: thread %q: %w", key, comments.ErrNotFound)
-		}
-		if err != nil {
-			return comments.ThreadInfo{}, err
-		}
-		return comments.ThreadInfo{Open: p.CommentStatus == blog.CommentsOpen, CreatedAt: p.PublishedAt}, nil
-	})
-}
 
 // newCommentForm returns the handler of POST /comments: the comment
 // service's form handler, refusing cross-origin browser posts, naming the

@@ -11,8 +11,10 @@
 //	srv, err := bloghttp.New(b, cs, bloghttp.Site{Title: "Notes", BaseURL: "https://example.com/blog/"})
 //	mux.Handle("/blog/", srv)
 //
-// The comment service should know which threads exist and are open:
-// build it with comments.WithThreads([Threads](b)).
+// The comment service must know which threads exist and are open: build
+// it with the blog's policy, [github.com/folioblog/folio/blog/blogcomments.Threads]:
+//
+//	cs, err := comments.NewService(store, blogcomments.Threads(b))
 //
 // # Routes
 //

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
 )
@@ -38,7 +39,7 @@ func newHandler(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc, err := comments.NewService(store)
+	svc, err := comments.NewService(store, blogcomments.Threads(b))
 	if err != nil {
 		return nil, err
 	}
