@@ -90,11 +90,9 @@
 //
 // # HTTP
 //
-// [Service.FormHandler] serves the comment form's POST with WordPress's
-// field names, answers 303 See Other to the comment on its page, or shows
-// the form again with each field's problem under one table of statuses,
-// and keeps the visitor's name, email and website in a cookie when asked
-// ([Remembered] reads it back).
+// The package speaks no HTTP. comments/commentshttp serves the comment
+// form's POST with WordPress's field names and maps this package's errors
+// to HTTP statuses, in one table.
 //
 // # Storage
 //

@@ -3,9 +3,6 @@ package comments_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"time"
 
@@ -145,32 +142,4 @@ func ExampleBuildTree() {
 	//   comment 4
 	// comment 3
 	// comment 6
-}
-
-func ExampleService_FormHandler() {
-	svc, err := comments.NewService(memstore.New(), openPosts("hello-world"), comments.WithRules(), comments.WithTokenAge(0, time.Hour))
-	if err != nil {
-		panic(err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("POST /comments", svc.FormHandler(
-		comments.WithRedirect(func(r *http.Request, c *comments.Comment) string {
-			return "/posts/" + url.PathEscape(c.Thread) + "/"
-		}),
-	))
-
-	form := url.Values{
-		"author":            {"Ann"},
-		"email":             {"ann@example.com"},
-		"comment":           {"First!"},
-		"comment_post_ID":   {"hello-world"},
-		comments.TokenField: {svc.NewToken("hello-world")},
-	}
-	r := httptest.NewRequest("POST", "/comments", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	w := httptest.NewRecorder()
-	mux.ServeHTTP(w, r)
-	fmt.Println(w.Code, w.Header().Get("Location"))
-	// Output:
-	// 303 /posts/hello-world/#comment-1
 }

@@ -6,17 +6,18 @@ import (
 	"strconv"
 
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
-// newCommentForm returns the handler of POST /comments: the comment
-// service's form handler, refusing cross-origin browser posts, naming the
+// newCommentForm returns the handler of POST /comments: commentshttp's
+// form handler, refusing cross-origin browser posts, naming the
 // moderator as the author of their comments, sending the visitor back to
 // the post and showing the post page again with the form when a comment
 // is refused.
 func (s *Server) newCommentForm() http.Handler {
-	h := s.comments.FormHandler(
-		comments.WithRedirect(s.commentRedirect),
-		comments.WithIdentity(func(r *http.Request) (comments.Author, bool, bool) {
+	h := commentshttp.NewHandler(s.comments,
+		commentshttp.WithRedirect(s.commentRedirect),
+		commentshttp.WithIdentity(func(r *http.Request) (comments.Author, bool, bool) {
 			if m, ok := s.auth.Authorize(r); ok {
 				return comments.Author{Name: m.Name, Email: m.Email, UserID: "moderator:" + m.Name, Verified: true}, true, true
 			}
@@ -25,13 +26,14 @@ func (s *Server) newCommentForm() http.Handler {
 			}
 			return comments.Author{}, false, false
 		}),
-		comments.WithTokenExempt(func(r *http.Request) bool {
+		commentshttp.WithTokenExempt(func(r *http.Request) bool {
 			m, ok := s.auth.Authorize(r)
 			return ok && m.ViaHeader
 		}),
-		comments.WithFormRenderer(s.renderCommentForm),
-		comments.WithClientIP(s.clientIP),
-		comments.WithVoucher(commenterVoucher{s}),
+		commentshttp.WithFormRenderer(s.renderCommentForm),
+		commentshttp.WithClientIP(s.clientIP),
+		commentshttp.WithVoucher(commenterVoucher{s}),
+		commentshttp.WithLogger(s.log),
 	)
 	return s.crossOriginCheck(h)
 }
@@ -74,7 +76,7 @@ func (s *Server) commentRedirect(r *http.Request, c *comments.Comment) string {
 }
 
 // renderCommentForm shows the post page again with a refused form.
-func (s *Server) renderCommentForm(w http.ResponseWriter, r *http.Request, status int, f comments.FormState) {
+func (s *Server) renderCommentForm(w http.ResponseWriter, r *http.Request, status int, f commentshttp.FormState) {
 	id, err := strconv.ParseInt(f.Thread, 10, 64)
 	if err != nil || id <= 0 {
 		s.errorPage(w, r, status)

@@ -16,6 +16,7 @@ import (
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // commentForm is the form a visitor sends from post p's page.
@@ -307,7 +308,7 @@ func TestComments_htmlAndOversized(t *testing.T) {
 func TestComments_returningCommenter(t *testing.T) {
 	s := newPageSite(t, pageSiteConfig{})
 	p := s.post("Talk", day(1, 2), nil)
-	remember := func(v map[string][]string) { v[comments.RememberField] = []string{"yes"} }
+	remember := func(v map[string][]string) { v[commentshttp.RememberField] = []string{"yes"} }
 	held := func(t *testing.T, res *http.Response) bool {
 		t.Helper()
 		require.Equal(t, http.StatusSeeOther, res.StatusCode)

@@ -17,6 +17,7 @@ import (
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // postPage is .Page of post.html.
@@ -53,7 +54,7 @@ type pageLink struct {
 
 // formView is the "Leave a Reply" form.
 type formView struct {
-	State      comments.FormState
+	State      commentshttp.FormState
 	LoggedInAs string // the moderator's name: no name, email or website fields
 	ReplyTo    string // the name of the comment's author replied to
 	CancelURL  string
@@ -105,7 +106,7 @@ func parsePageNumber(v string) (int, bool) {
 // servePost answers r with the page of post p. form is nil for a plain
 // view, or the state of a refused comment form to show again with status.
 // A ?cpage= that is not a page of p's comments is 404.
-func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post, form *comments.FormState, status int) {
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post, form *commentshttp.FormState, status int) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	key := threadKey(p)
@@ -155,14 +156,14 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post,
 			CancelURL:     "",
 			TokenField:    comments.TokenField,
 			HoneypotField: comments.HoneypotField,
-			RememberField: comments.RememberField,
+			RememberField: commentshttp.RememberField,
 		}
 		if form != nil {
 			f.State = *form
 			personal = true
 		} else {
-			f.State = comments.FormState{Thread: key}
-			if a, ok := comments.Remembered(r); ok {
+			f.State = commentshttp.FormState{Thread: key}
+			if a, ok := commentshttp.Remembered(r); ok {
 				f.State.Author, f.State.Email, f.State.URL, f.State.Remember = a.Name, a.Email, a.URL, true
 				personal = true
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // Site describes the blog to its visitors and to feed readers.
@@ -291,7 +292,7 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stop = cancel
 		s.cache = pagecache.New(c.cacheBytes, b.Now,
-			pagecache.WithBypassCookies(AdminCookie, comments.RememberCookie),
+			pagecache.WithBypassCookies(AdminCookie, commentshttp.RememberCookie),
 			// A host's Authorizer may know a moderator by the host's own
 			// cookie: never cache what a moderator is shown.
 			pagecache.WithBypass(func(r *http.Request) bool {

@@ -1,9 +1,10 @@
-package comments
+package commentshttp
 
 import (
 	"encoding/base64"
 	"errors"
 	"html/template"
+	"log/slog"
 	"math"
 	"mime"
 	"net"
@@ -12,13 +13,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/folioblog/folio/comments"
 )
 
 // DefaultMaxFormBytes is the largest form body the handler reads: a
 // comment at its byte limit written in a script other than Latin, which
 // a browser sends percent-encoded at three characters a byte, plus room
 // for the other fields (about 200 KiB).
-const DefaultMaxFormBytes = 3*MaxCommentBytes + 8<<10
+const DefaultMaxFormBytes = 3*comments.MaxCommentBytes + 8<<10
 
 // RememberField is the name of the form's checkbox "Save my name, email,
 // and website in this browser for the next time I comment".
@@ -42,16 +45,16 @@ type FormState struct {
 	Remember bool
 	LoggedIn bool // the host's Identity knew the visitor: no name, email or website fields
 
-	Errors  map[string]string // field name (FieldAuthor, …) → what is wrong with it
+	Errors  map[string]string // field name (comments.FieldAuthor, …) → what is wrong with it
 	Message string            // about the whole submission ("Comments are closed.")
 
-	Token      string        // a new token for the form's TokenField
-	RetryAfter time.Duration // after ErrFlood, how long to wait
+	Token      string        // a new token for the form's comments.TokenField
+	RetryAfter time.Duration // after comments.ErrFlood, how long to wait
 	Action     string        // the URL the form posts to: the handler's own path
 }
 
-// HandlerOption configures the handler of [Service.FormHandler].
-type HandlerOption func(*formHandler)
+// Option configures the handler of [NewHandler].
+type Option func(*formHandler)
 
 // WithRedirect sets where a visitor goes once a comment is taken: the URL
 // of the page showing c, to which the handler adds "#comment-ID" (after
@@ -59,7 +62,7 @@ type HandlerOption func(*formHandler)
 // of the redirect: no form field or header is ever used. Without it the
 // handler redirects to "/". The comment may be pending or spam: the page
 // should say it awaits moderation without telling spam from pending.
-func WithRedirect(fn func(r *http.Request, c *Comment) string) HandlerOption {
+func WithRedirect(fn func(r *http.Request, c *comments.Comment) string) Option {
 	return func(h *formHandler) { h.redirect = fn }
 }
 
@@ -67,63 +70,70 @@ func WithRedirect(fn func(r *http.Request, c *Comment) string) HandlerOption {
 // anonymous visitor, whose name, email and website come from the form;
 // ok true means the author is a (with a UserID), the form's author fields
 // are ignored, and trusted marks a moderator or an author the host trusts
-// (see [Submission.Trusted]). A trusted request still needs its form
+// (see [comments.Submission.Trusted]). A trusted request still needs its form
 // token unless [WithTokenExempt] exempts it, since a browser carries
 // login cookies on forged cross-site posts.
-func WithIdentity(fn func(r *http.Request) (a Author, trusted bool, ok bool)) HandlerOption {
+func WithIdentity(fn func(r *http.Request) (a comments.Author, trusted bool, ok bool)) Option {
 	return func(h *formHandler) { h.identity = fn }
 }
 
 // WithTokenExempt exempts from the form token those trusted requests for
 // which fn returns true: requests authorised by a header that browsers
 // never send on their own (Authorization: Bearer), not by a cookie.
-func WithTokenExempt(fn func(r *http.Request) bool) HandlerOption {
+func WithTokenExempt(fn func(r *http.Request) bool) Option {
 	return func(h *formHandler) { h.exempt = fn }
 }
 
 // WithFormRenderer sets how the form is shown again after a refused
 // submission, with the status code to answer. It must escape every value
 // of f (html/template does). The default is a bare page with the form.
-func WithFormRenderer(fn func(w http.ResponseWriter, r *http.Request, status int, f FormState)) HandlerOption {
+func WithFormRenderer(fn func(w http.ResponseWriter, r *http.Request, status int, f FormState)) Option {
 	return func(h *formHandler) { h.render = fn }
 }
 
 // WithMaxFormBytes sets the largest form body read ([DefaultMaxFormBytes]
 // by default); a larger one is answered 413.
-func WithMaxFormBytes(n int64) HandlerOption {
+func WithMaxFormBytes(n int64) Option {
 	return func(h *formHandler) { h.maxBytes = n }
 }
 
 // WithClientIP sets how the visitor's IP address is found (by default the
 // host part of r.RemoteAddr). A host behind a proxy it trusts reads the
 // proxy's header here.
-func WithClientIP(fn func(r *http.Request) string) HandlerOption {
+func WithClientIP(fn func(r *http.Request) string) Option {
 	return func(h *formHandler) { h.clientIP = fn }
 }
 
 // Voucher recognises a returning commenter's browser by a cookie the
-// host signs, for [PreviouslyApproved]. Vouches reports whether the
+// host signs, for [comments.PreviouslyApproved]. Vouches reports whether the
 // request's cookie names an approved comment this browser wrote under the
-// author's name and email (it sets [Submission.Vouched]); Remember is
+// author's name and email (it sets [comments.Submission.Vouched]); Remember is
 // called once a comment from an anonymous visitor is taken, with whether
 // they asked to be remembered, to set or clear that cookie.
 type Voucher interface {
-	Vouches(r *http.Request, a Author) bool
-	Remember(w http.ResponseWriter, r *http.Request, c *Comment, remember bool)
+	Vouches(r *http.Request, a comments.Author) bool
+	Remember(w http.ResponseWriter, r *http.Request, c *comments.Comment, remember bool)
 }
 
 // WithVoucher sets the [Voucher] that recognises returning commenters.
-// Without one no submission is vouched for, and [PreviouslyApproved]
+// Without one no submission is vouched for, and [comments.PreviouslyApproved]
 // holds every comment.
-func WithVoucher(v Voucher) HandlerOption {
+func WithVoucher(v Voucher) Option {
 	return func(h *formHandler) { h.voucher = v }
 }
 
+// WithLogger sets where the handler logs the failures it hides from the
+// visitor (slog.Default() by default).
+func WithLogger(l *slog.Logger) Option {
+	return func(h *formHandler) { h.log = l }
+}
+
 type formHandler struct {
-	s        *Service
+	s        *comments.Service
+	log      *slog.Logger
 	voucher  Voucher
-	redirect func(*http.Request, *Comment) string
-	identity func(*http.Request) (Author, bool, bool)
+	redirect func(*http.Request, *comments.Comment) string
+	identity func(*http.Request) (comments.Author, bool, bool)
 	exempt   func(*http.Request) bool
 	render   func(http.ResponseWriter, *http.Request, int, FormState)
 	maxBytes int64
@@ -132,7 +142,7 @@ type formHandler struct {
 
 // FormHandler returns the handler of the comment form, for POST requests
 // with WordPress's field names (author, email, url, comment,
-// comment_post_ID, comment_parent) plus [TokenField], [HoneypotField] and
+// comment_post_ID, comment_parent) plus [comments.TokenField], [comments.HoneypotField] and
 // [RememberField]. Other methods get 405.
 //
 // A taken comment (approved, held or silently marked spam alike) gets 303
@@ -142,12 +152,12 @@ type formHandler struct {
 // A refused one gets the form again, with the values sent, the problems
 // and a new token, under one table of statuses:
 //
-//	*ValidationError       422 Unprocessable Content (each field's problem)
-//	ErrBadToken            403 Forbidden
-//	ErrClosed              403 Forbidden
-//	ErrNotFound            404 Not Found (no such thread)
-//	ErrDuplicate           409 Conflict
-//	ErrFlood               429 Too Many Requests, with Retry-After in seconds
+//	*comments.ValidationError       422 Unprocessable Content (each field's problem)
+//	comments.ErrBadToken            403 Forbidden
+//	comments.ErrClosed              403 Forbidden
+//	comments.ErrNotFound            404 Not Found (no such thread)
+//	comments.ErrDuplicate           409 Conflict
+//	comments.ErrFlood               429 Too Many Requests, with Retry-After in seconds
 //	body too large         413 Content Too Large
 //	a temporary failure    503 Service Unavailable, with Retry-After (a store
 //	                       error whose Temporary method reports true)
@@ -157,7 +167,7 @@ type formHandler struct {
 // 422 rather than WordPress's 200 or 400: the request was well formed and
 // only its content was refused. No text from the visitor is ever put in a
 // header.
-func (s *Service) FormHandler(opts ...HandlerOption) http.Handler {
+func NewHandler(s *comments.Service, opts ...Option) http.Handler {
 	h := &formHandler{
 		s:        s,
 		maxBytes: DefaultMaxFormBytes,
@@ -170,6 +180,9 @@ func (s *Service) FormHandler(opts ...HandlerOption) http.Handler {
 	}
 	if h.maxBytes <= 0 {
 		h.maxBytes = DefaultMaxFormBytes
+	}
+	if h.log == nil {
+		h.log = slog.Default()
 	}
 	return h
 }
@@ -192,25 +205,25 @@ func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	state.Thread = f.Get(FieldThread)
-	state.Author, state.Email, state.URL = f.Get(FieldAuthor), f.Get(FieldEmail), f.Get(FieldURL)
-	state.Comment = f.Get(FieldComment)
+	state.Thread = f.Get(comments.FieldThread)
+	state.Author, state.Email, state.URL = f.Get(comments.FieldAuthor), f.Get(comments.FieldEmail), f.Get(comments.FieldURL)
+	state.Comment = f.Get(comments.FieldComment)
 	state.Remember = f.Get(RememberField) != ""
 
-	sub := Submission{
+	sub := comments.Submission{
 		Thread:    state.Thread,
-		Author:    Author{Name: state.Author, Email: state.Email, URL: state.URL},
+		Author:    comments.Author{Name: state.Author, Email: state.Email, URL: state.URL},
 		Body:      state.Comment,
 		IP:        h.clientIP(r),
 		UserAgent: r.UserAgent(),
-		Token:     f.Get(TokenField),
-		Honeypot:  f.Get(HoneypotField),
+		Token:     f.Get(comments.TokenField),
+		Honeypot:  f.Get(comments.HoneypotField),
 	}
-	if p := strings.TrimSpace(f.Get(FieldParent)); p != "" {
+	if p := strings.TrimSpace(f.Get(comments.FieldParent)); p != "" {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil || id < 0 {
-			h.fail(w, r, state, &ValidationError{Fields: []FieldError{{
-				Field: FieldParent, Problem: ProblemInvalid, Message: "The comment you reply to does not exist.",
+			h.fail(w, r, state, &comments.ValidationError{Fields: []comments.FieldError{{
+				Field: comments.FieldParent, Problem: comments.ProblemInvalid, Message: "The comment you reply to does not exist.",
 			}}})
 			return
 		}
@@ -253,7 +266,7 @@ func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		target = target[:i]
 	}
 	if target == "" || strings.ContainsFunc(target, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-		h.s.log.ErrorContext(ctx, "comments: the redirect hook gave an unusable URL; redirecting to /", "comment", c.ID)
+		h.log.ErrorContext(ctx, "commentshttp: the redirect hook gave an unusable URL; redirecting to /", "comment", c.ID)
 		target = "/"
 	}
 	w.Header().Set("Location", target+"#comment-"+strconv.FormatInt(c.ID, 10))
@@ -261,8 +274,8 @@ func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var (
-	errTooLarge = errors.New("comments: form too large")
-	errBadForm  = errors.New("comments: unreadable form")
+	errTooLarge = errors.New("commentshttp: form too large")
+	errBadForm  = errors.New("commentshttp: unreadable form")
 )
 
 // parseForm reads a urlencoded or multipart form body.
@@ -281,16 +294,16 @@ var statusTable = []struct {
 	status  int
 	message string
 }{
-	{isType[*ValidationError], http.StatusUnprocessableEntity, "Please correct the fields marked below."},
+	{isType[*comments.ValidationError], http.StatusUnprocessableEntity, "Please correct the fields marked below."},
 	{func(err error) bool {
-		te, ok := errors.AsType[*TokenError](err)
-		return ok && te.Problem == TokenTooNew
+		te, ok := errors.AsType[*comments.TokenError](err)
+		return ok && te.Problem == comments.TokenTooNew
 	}, http.StatusForbidden, "That was quick! Please look over your comment and send it again."},
-	{is(ErrBadToken), http.StatusForbidden, "This form has expired or was sent already. Please send it again."},
-	{is(ErrFlood), http.StatusTooManyRequests, "You are posting comments too quickly. Please wait a moment and send it again."},
-	{is(ErrDuplicate), http.StatusConflict, "Duplicate comment: it looks as though you have already said that."},
-	{is(ErrClosed), http.StatusForbidden, "Comments are closed."},
-	{is(ErrNotFound), http.StatusNotFound, "This page does not take comments."},
+	{is(comments.ErrBadToken), http.StatusForbidden, "This form has expired or was sent already. Please send it again."},
+	{is(comments.ErrFlood), http.StatusTooManyRequests, "You are posting comments too quickly. Please wait a moment and send it again."},
+	{is(comments.ErrDuplicate), http.StatusConflict, "Duplicate comment: it looks as though you have already said that."},
+	{is(comments.ErrClosed), http.StatusForbidden, "Comments are closed."},
+	{is(comments.ErrNotFound), http.StatusNotFound, "This page does not take comments."},
 	{is(errTooLarge), http.StatusRequestEntityTooLarge, "Your comment is too long."},
 	{is(errBadForm), http.StatusBadRequest, "The form could not be read. Please send it again."},
 	{temporary, http.StatusServiceUnavailable, "The site cannot save comments right now. Please send yours again in a moment."},
@@ -325,10 +338,10 @@ func errorStatus(err error) (status int, message string) {
 func (h *formHandler) fail(w http.ResponseWriter, r *http.Request, state FormState, err error) {
 	status, msg := errorStatus(err)
 	if status == http.StatusInternalServerError {
-		h.s.log.ErrorContext(r.Context(), "comments: form submission failed", "thread", state.Thread, "err", err)
+		h.log.ErrorContext(r.Context(), "commentshttp: form submission failed", "thread", state.Thread, "err", err)
 	}
 	state.Message = msg
-	if ve, ok := errors.AsType[*ValidationError](err); ok {
+	if ve, ok := errors.AsType[*comments.ValidationError](err); ok {
 		state.Errors = make(map[string]string, len(ve.Fields))
 		for _, f := range ve.Fields {
 			if _, dup := state.Errors[f.Field]; !dup {
@@ -336,7 +349,7 @@ func (h *formHandler) fail(w http.ResponseWriter, r *http.Request, state FormSta
 			}
 		}
 	}
-	if fe, ok := errors.AsType[*FloodError](err); ok {
+	if fe, ok := errors.AsType[*comments.FloodError](err); ok {
 		state.RetryAfter = fe.RetryAfter
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(fe.RetryAfter.Seconds()))))
 	}
@@ -359,7 +372,7 @@ func remoteHost(r *http.Request) string {
 }
 
 // setRemember sets or clears the RememberCookie.
-func setRemember(w http.ResponseWriter, r *http.Request, remember bool, a Author) {
+func setRemember(w http.ResponseWriter, r *http.Request, remember bool, a comments.Author) {
 	c := &http.Cookie{
 		Name:     RememberCookie,
 		Path:     "/",
@@ -368,7 +381,7 @@ func setRemember(w http.ResponseWriter, r *http.Request, remember bool, a Author
 		SameSite: http.SameSiteLaxMode,
 	}
 	if remember {
-		v := url.Values{FieldAuthor: {a.Name}, FieldEmail: {a.Email}, FieldURL: {a.URL}}
+		v := url.Values{comments.FieldAuthor: {a.Name}, comments.FieldEmail: {a.Email}, comments.FieldURL: {a.URL}}
 		c.Value = base64.RawURLEncoding.EncodeToString([]byte(v.Encode()))
 		c.MaxAge = int(rememberFor / time.Second)
 	} else {
@@ -380,23 +393,22 @@ func setRemember(w http.ResponseWriter, r *http.Request, remember bool, a Author
 // Remembered returns the name, email and website the [RememberCookie] of r
 // keeps, for filling in the form, and whether there was a usable one.
 // The values are the visitor's own text: escape them when shown.
-func Remembered(r *http.Request) (Author, bool) {
+func Remembered(r *http.Request) (comments.Author, bool) {
 	ck, err := r.Cookie(RememberCookie)
 	if err != nil || ck.Value == "" {
-		return Author{}, false
+		return comments.Author{}, false
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(ck.Value)
 	if err != nil {
-		return Author{}, false
+		return comments.Author{}, false
 	}
 	v, err := url.ParseQuery(string(raw))
 	if err != nil {
-		return Author{}, false
+		return comments.Author{}, false
 	}
-	a := Author{Name: v.Get(FieldAuthor), Email: v.Get(FieldEmail), URL: v.Get(FieldURL)}
-	if len(a.Name) > MaxAuthorBytes || len(a.Email) > MaxEmailBytes || len(a.URL) > MaxURLBytes ||
-		!cleanName(a.Name) || !cleanLine(a.Email) || !cleanLine(a.URL) {
-		return Author{}, false
+	a := comments.Author{Name: v.Get(comments.FieldAuthor), Email: v.Get(comments.FieldEmail), URL: v.Get(comments.FieldURL)}
+	if !a.Clean() {
+		return comments.Author{}, false
 	}
 	return a, true
 }
@@ -417,10 +429,10 @@ var formPage = template.Must(template.New("form").Parse(`<!doctype html>
 {{- end}}
 <p><label for="comment">Comment *</label>{{with index .Errors "comment"}} <strong>{{.}}</strong>{{end}}{{with index .Errors "comment_parent"}} <strong>{{.}}</strong>{{end}}<br>
 <textarea id="comment" name="comment" rows="8" cols="45" maxlength="65525" required>{{.Comment}}</textarea></p>
-<p style="display:none" aria-hidden="true"><label>Leave this empty <input name="` + HoneypotField + `" tabindex="-1" autocomplete="off"></label></p>
+<p style="display:none" aria-hidden="true"><label>Leave this empty <input name="` + comments.HoneypotField + `" tabindex="-1" autocomplete="off"></label></p>
 <input type="hidden" name="comment_post_ID" value="{{.Thread}}">
 <input type="hidden" name="comment_parent" value="{{.ParentID}}">
-<input type="hidden" name="` + TokenField + `" value="{{.Token}}">
+<input type="hidden" name="` + comments.TokenField + `" value="{{.Token}}">
 <p><button type="submit">Post Comment</button></p>
 </form>
 `))
