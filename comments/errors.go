@@ -12,6 +12,10 @@ var (
 	ErrDuplicate = errors.New("comments: duplicate comment")
 	// ErrFlood: the author is commenting faster than the flood limit.
 	ErrFlood = errors.New("comments: you are posting comments too quickly")
+	// ErrUnavailable: the store failed in a way retrying later may cure (a
+	// lost database connection). Stores wrap it; an HTTP adapter answers
+	// 503 with Retry-After.
+	ErrUnavailable = errors.New("comments: store unavailable")
 )
 
 // OptionError is the error of [NewService] when a required argument is

@@ -4,38 +4,82 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/comments/commentshttp"
 )
 
-// newCommentForm returns the handler of POST /comments: commentshttp's
-// form handler, refusing cross-origin browser posts, naming the
-// moderator as the author of their comments, sending the visitor back to
-// the post and showing the post page again with the form when a comment
-// is refused.
+// newCommentForm returns the handler of POST /comments: handleCommentForm,
+// refusing cross-origin browser posts first.
 func (s *Server) newCommentForm() http.Handler {
-	h := commentshttp.NewHandler(s.comments,
-		commentshttp.WithRedirect(s.commentRedirect),
-		commentshttp.WithIdentity(func(r *http.Request) (comments.Author, bool, bool) {
-			if m, ok := s.auth.Authorize(r); ok {
-				return comments.Author{Name: m.Name, Email: m.Email, UserID: "moderator:" + m.Name, Verified: true}, true, true
-			}
-			if a, ok := s.reader(r); ok {
-				return a, false, true
-			}
-			return comments.Author{}, false, false
-		}),
-		commentshttp.WithTokenExempt(func(r *http.Request) bool {
-			m, ok := s.auth.Authorize(r)
-			return ok && m.ViaHeader
-		}),
-		commentshttp.WithFormRenderer(s.renderCommentForm),
-		commentshttp.WithClientIP(s.clientIP),
-		commentshttp.WithVoucher(commenterVoucher{s}),
-		commentshttp.WithLogger(s.log),
-	)
-	return s.crossOriginCheck(h)
+	return s.crossOriginCheck(http.HandlerFunc(s.handleCommentForm))
+}
+
+// handleCommentForm takes a comment sent with the form of a post page:
+// it reads the form with commentshttp, names the moderator or the host's
+// signed-in reader as the author, submits the comment to the service and
+// sends the visitor back to the post with "#comment-ID" (303), or shows
+// the post page again with the form and the reason under the one status
+// table, statusOf, when the comment is refused.
+func (s *Server) handleCommentForm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sub, state, err := commentshttp.ReadForm(w, r, commentshttp.DefaultMaxFormBytes)
+	if err != nil {
+		s.refuseComment(w, r, state, err)
+		return
+	}
+	sub.IP = s.clientIP(r)
+	m, moderator := s.auth.Authorize(r)
+	switch {
+	case moderator:
+		sub.Author = comments.Author{Name: m.Name, Email: m.Email, UserID: "moderator:" + m.Name, Verified: true}
+		sub.Trusted = true
+		state.LoggedIn = true
+	default:
+		if a, ok := s.reader(r); ok {
+			sub.Author = a
+			state.LoggedIn = true
+		}
+	}
+	if state.LoggedIn {
+		state.Author, state.Email, state.URL = "", "", ""
+	}
+	// A browser carries login cookies on forged cross-site posts: only a
+	// bearer header, which no browser sends on its own, spares the token.
+	if sub.Trusted && !m.ViaHeader {
+		if err := s.comments.VerifyToken(ctx, sub.Token, strings.TrimSpace(sub.Thread), sub.IP); err != nil {
+			s.refuseComment(w, r, state, err)
+			return
+		}
+	}
+	voucher := commenterVoucher{s}
+	if !state.LoggedIn {
+		sub.Vouched = voucher.Vouches(r, sub.Author)
+	}
+
+	c, err := s.comments.Submit(ctx, sub)
+	if err != nil {
+		s.refuseComment(w, r, state, err)
+		return
+	}
+	if !state.LoggedIn {
+		commentshttp.SetRemember(w, r, c.Author, state.Remember)
+		voucher.Remember(w, r, c, state.Remember)
+	}
+	w.Header().Set("Location", s.commentRedirect(r, c)+"#comment-"+strconv.FormatInt(c.ID, 10))
+	w.WriteHeader(http.StatusSeeOther)
+}
+
+// refuseComment shows the post page again with the refused form, under
+// the status statusOf gives err.
+func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, state commentshttp.FormState, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "bloghttp: comment submission failed", "thread", state.Thread, "err", err)
+	}
+	commentshttp.Refuse(w, s.comments, &state, status, err)
+	s.renderCommentForm(w, r, status, state)
 }
 
 // crossOriginCheck refuses, with the 403 page, unsafe requests a browser
@@ -53,7 +97,7 @@ func (s *Server) crossOriginCheck(h http.Handler) http.Handler {
 // commentRedirect is where a taken comment sends its author: the page of
 // the post holding it when approved, or the post page that shows it to
 // its author alone while it awaits moderation (a comment held as spam
-// looks the same). The form handler adds "#comment-ID".
+// looks the same). The caller adds "#comment-ID".
 func (s *Server) commentRedirect(r *http.Request, c *comments.Comment) string {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(c.Thread, 10, 64)

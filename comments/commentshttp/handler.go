@@ -1,6 +1,7 @@
 package commentshttp
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"html/template"
@@ -31,7 +32,19 @@ const RememberField = "remember"
 // email and website when they ask; read it with [Remembered].
 const RememberCookie = "folio_commenter"
 
+// rememberFor is how long the RememberCookie lives, as WordPress's.
 const rememberFor = 365 * 24 * time.Hour
+
+// unavailableRetry is the Retry-After of a 503, in seconds.
+const unavailableRetry = "5"
+
+// Errors of [ReadForm], which [StatusOf] knows.
+var (
+	// ErrTooLarge: the form body is larger than the limit.
+	ErrTooLarge = errors.New("commentshttp: form too large")
+	// ErrBadForm: the form body could not be read.
+	ErrBadForm = errors.New("commentshttp: unreadable form")
+)
 
 // FormState is what a comment form shows when it comes back to the
 // visitor: the values sent, the problems found and a fresh token.
@@ -43,7 +56,7 @@ type FormState struct {
 	URL      string
 	Comment  string
 	Remember bool
-	LoggedIn bool // the host's Identity knew the visitor: no name, email or website fields
+	LoggedIn bool // the host's identity knew the visitor: no name, email or website fields
 
 	Errors  map[string]string // field name (comments.FieldAuthor, …) → what is wrong with it
 	Message string            // about the whole submission ("Comments are closed.")
@@ -54,7 +67,7 @@ type FormState struct {
 }
 
 // Option configures the handler of [NewHandler].
-type Option func(*formHandler)
+type Option func(*handler)
 
 // WithRedirect sets where a visitor goes once a comment is taken: the URL
 // of the page showing c, to which the handler adds "#comment-ID" (after
@@ -63,72 +76,72 @@ type Option func(*formHandler)
 // handler redirects to "/". The comment may be pending or spam: the page
 // should say it awaits moderation without telling spam from pending.
 func WithRedirect(fn func(r *http.Request, c *comments.Comment) string) Option {
-	return func(h *formHandler) { h.redirect = fn }
+	return func(h *handler) { h.redirect = fn }
 }
 
 // WithIdentity lets the host name its logged-in user: ok false means an
 // anonymous visitor, whose name, email and website come from the form;
 // ok true means the author is a (with a UserID), the form's author fields
 // are ignored, and trusted marks a moderator or an author the host trusts
-// (see [comments.Submission.Trusted]). A trusted request still needs its form
-// token unless [WithTokenExempt] exempts it, since a browser carries
+// (see [comments.Submission.Trusted]). A trusted request still needs its
+// form token unless [WithTokenExempt] exempts it, since a browser carries
 // login cookies on forged cross-site posts.
 func WithIdentity(fn func(r *http.Request) (a comments.Author, trusted bool, ok bool)) Option {
-	return func(h *formHandler) { h.identity = fn }
+	return func(h *handler) { h.identity = fn }
 }
 
 // WithTokenExempt exempts from the form token those trusted requests for
 // which fn returns true: requests authorised by a header that browsers
 // never send on their own (Authorization: Bearer), not by a cookie.
 func WithTokenExempt(fn func(r *http.Request) bool) Option {
-	return func(h *formHandler) { h.exempt = fn }
+	return func(h *handler) { h.exempt = fn }
 }
 
 // WithFormRenderer sets how the form is shown again after a refused
 // submission, with the status code to answer. It must escape every value
 // of f (html/template does). The default is a bare page with the form.
 func WithFormRenderer(fn func(w http.ResponseWriter, r *http.Request, status int, f FormState)) Option {
-	return func(h *formHandler) { h.render = fn }
+	return func(h *handler) { h.render = fn }
 }
 
 // WithMaxFormBytes sets the largest form body read ([DefaultMaxFormBytes]
 // by default); a larger one is answered 413.
 func WithMaxFormBytes(n int64) Option {
-	return func(h *formHandler) { h.maxBytes = n }
+	return func(h *handler) { h.maxBytes = n }
 }
 
 // WithClientIP sets how the visitor's IP address is found (by default the
 // host part of r.RemoteAddr). A host behind a proxy it trusts reads the
 // proxy's header here.
 func WithClientIP(fn func(r *http.Request) string) Option {
-	return func(h *formHandler) { h.clientIP = fn }
+	return func(h *handler) { h.clientIP = fn }
+}
+
+// WithLogger sets where the handler logs the failures it hides from the
+// visitor (slog.Default() by default).
+func WithLogger(l *slog.Logger) Option {
+	return func(h *handler) { h.log = l }
 }
 
 // Voucher recognises a returning commenter's browser by a cookie the
-// host signs, for [comments.PreviouslyApproved]. Vouches reports whether the
-// request's cookie names an approved comment this browser wrote under the
-// author's name and email (it sets [comments.Submission.Vouched]); Remember is
-// called once a comment from an anonymous visitor is taken, with whether
-// they asked to be remembered, to set or clear that cookie.
+// host signs, for [comments.PreviouslyApproved]. Vouches reports whether
+// the request's cookie names an approved comment this browser wrote under
+// the author's name and email (it sets [comments.Submission.Vouched]);
+// Remember is called once a comment from an anonymous visitor is taken,
+// with whether they asked to be remembered, to set or clear that cookie.
 type Voucher interface {
 	Vouches(r *http.Request, a comments.Author) bool
 	Remember(w http.ResponseWriter, r *http.Request, c *comments.Comment, remember bool)
 }
 
 // WithVoucher sets the [Voucher] that recognises returning commenters.
-// Without one no submission is vouched for, and [comments.PreviouslyApproved]
-// holds every comment.
+// Without one no submission is vouched for, and
+// [comments.PreviouslyApproved] holds every comment.
 func WithVoucher(v Voucher) Option {
-	return func(h *formHandler) { h.voucher = v }
+	return func(h *handler) { h.voucher = v }
 }
 
-// WithLogger sets where the handler logs the failures it hides from the
-// visitor (slog.Default() by default).
-func WithLogger(l *slog.Logger) Option {
-	return func(h *formHandler) { h.log = l }
-}
-
-type formHandler struct {
+type handler struct {
 	s        *comments.Service
 	log      *slog.Logger
 	voucher  Voucher
@@ -140,39 +153,26 @@ type formHandler struct {
 	clientIP func(*http.Request) string
 }
 
-// FormHandler returns the handler of the comment form, for POST requests
-// with WordPress's field names (author, email, url, comment,
-// comment_post_ID, comment_parent) plus [comments.TokenField], [comments.HoneypotField] and
-// [RememberField]. Other methods get 405.
+// NewHandler returns the handler of the comment form for hosts that serve
+// their pages themselves, for POST requests with WordPress's field names
+// (author, email, url, comment, comment_post_ID, comment_parent) plus
+// [comments.TokenField], [comments.HoneypotField] and [RememberField].
+// Other methods get 405.
 //
 // A taken comment (approved, held or silently marked spam alike) gets 303
 // See Other to the [WithRedirect] URL with "#comment-ID"; if the visitor
 // asked, the [RememberCookie] is set to their name, email and website
 // (HttpOnly, SameSite=Lax, Secure over TLS), and cleared if they did not.
 // A refused one gets the form again, with the values sent, the problems
-// and a new token, under one table of statuses:
+// and a new token, with the status of [StatusOf].
 //
-//	*comments.ValidationError       422 Unprocessable Content (each field's problem)
-//	comments.ErrBadToken            403 Forbidden
-//	comments.ErrClosed              403 Forbidden
-//	comments.ErrNotFound            404 Not Found (no such thread)
-//	comments.ErrDuplicate           409 Conflict
-//	comments.ErrFlood               429 Too Many Requests, with Retry-After in seconds
-//	body too large         413 Content Too Large
-//	a temporary failure    503 Service Unavailable, with Retry-After (a store
-//	                       error whose Temporary method reports true)
-//	unreadable form        400 Bad Request
-//	anything else          500, logged; the visitor sees no detail
-//
-// 422 rather than WordPress's 200 or 400: the request was well formed and
-// only its content was refused. No text from the visitor is ever put in a
-// header.
+// No text from the visitor is ever put in a header.
 func NewHandler(s *comments.Service, opts ...Option) http.Handler {
-	h := &formHandler{
+	h := &handler{
 		s:        s,
 		maxBytes: DefaultMaxFormBytes,
 		render:   defaultRenderForm,
-		clientIP: remoteHost,
+		clientIP: RemoteHost,
 		exempt:   func(*http.Request) bool { return false },
 	}
 	for _, opt := range opts {
@@ -187,48 +187,19 @@ func NewHandler(s *comments.Service, opts ...Option) http.Handler {
 	return h
 }
 
-func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	ctx := r.Context()
-	state := FormState{Action: r.URL.EscapedPath()}
-	r.Body = http.MaxBytesReader(w, r.Body, h.maxBytes)
-	if err := parseForm(r, h.maxBytes); err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			h.fail(w, r, state, errTooLarge)
-		} else {
-			h.fail(w, r, state, errBadForm)
-		}
+	sub, state, err := ReadForm(w, r, h.maxBytes)
+	if err != nil {
+		h.fail(w, r, state, err)
 		return
 	}
-	f := r.PostForm
-	state.Thread = f.Get(comments.FieldThread)
-	state.Author, state.Email, state.URL = f.Get(comments.FieldAuthor), f.Get(comments.FieldEmail), f.Get(comments.FieldURL)
-	state.Comment = f.Get(comments.FieldComment)
-	state.Remember = f.Get(RememberField) != ""
-
-	sub := comments.Submission{
-		Thread:    state.Thread,
-		Author:    comments.Author{Name: state.Author, Email: state.Email, URL: state.URL},
-		Body:      state.Comment,
-		IP:        h.clientIP(r),
-		UserAgent: r.UserAgent(),
-		Token:     f.Get(comments.TokenField),
-		Honeypot:  f.Get(comments.HoneypotField),
-	}
-	if p := strings.TrimSpace(f.Get(comments.FieldParent)); p != "" {
-		id, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || id < 0 {
-			h.fail(w, r, state, &comments.ValidationError{Fields: []comments.FieldError{{
-				Field: comments.FieldParent, Problem: comments.ProblemInvalid, Message: "The comment you reply to does not exist.",
-			}}})
-			return
-		}
-		sub.ParentID, state.ParentID = id, id
-	}
+	sub.IP = h.clientIP(r)
 	if h.identity != nil {
 		if a, trusted, ok := h.identity(r); ok {
 			sub.Author, sub.Trusted = a, trusted
@@ -253,7 +224,7 @@ func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !state.LoggedIn {
-		setRemember(w, r, state.Remember, c.Author)
+		SetRemember(w, r, c.Author, state.Remember)
 		if h.voucher != nil {
 			h.voucher.Remember(w, r, c, state.Remember)
 		}
@@ -273,10 +244,47 @@ func (h *formHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusSeeOther)
 }
 
-var (
-	errTooLarge = errors.New("commentshttp: form too large")
-	errBadForm  = errors.New("commentshttp: unreadable form")
-)
+// ReadForm reads the comment form r carries, at most maxBytes of it (w is
+// told to close the connection past that), into the submission it makes
+// and the state to show the form again with. The submission's IP,
+// Trusted and Vouched are left for the caller, who knows the client's
+// address and identity. The error is [ErrTooLarge], [ErrBadForm] or a
+// [*comments.ValidationError] on [comments.FieldParent]; the state holds
+// what could be read.
+func ReadForm(w http.ResponseWriter, r *http.Request, maxBytes int64) (comments.Submission, FormState, error) {
+	state := FormState{Action: r.URL.EscapedPath()}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+	if err := parseForm(r, maxBytes); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return comments.Submission{}, state, ErrTooLarge
+		}
+		return comments.Submission{}, state, ErrBadForm
+	}
+	f := r.PostForm
+	state.Thread = f.Get(comments.FieldThread)
+	state.Author, state.Email, state.URL = f.Get(comments.FieldAuthor), f.Get(comments.FieldEmail), f.Get(comments.FieldURL)
+	state.Comment = f.Get(comments.FieldComment)
+	state.Remember = f.Get(RememberField) != ""
+
+	sub := comments.Submission{
+		Thread:    state.Thread,
+		Author:    comments.Author{Name: state.Author, Email: state.Email, URL: state.URL},
+		Body:      state.Comment,
+		UserAgent: r.UserAgent(),
+		Token:     f.Get(comments.TokenField),
+		Honeypot:  f.Get(comments.HoneypotField),
+	}
+	if p := strings.TrimSpace(f.Get(comments.FieldParent)); p != "" {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id < 0 {
+			return sub, state, &comments.ValidationError{Fields: []comments.FieldError{{
+				Field: comments.FieldParent, Problem: comments.ProblemInvalid, Message: "The comment you reply to does not exist.",
+			}}}
+		}
+		sub.ParentID, state.ParentID = id, id
+	}
+	return sub, state, nil
+}
 
 // parseForm reads a urlencoded or multipart form body.
 func parseForm(r *http.Request, maxBytes int64) error {
@@ -286,9 +294,8 @@ func parseForm(r *http.Request, maxBytes int64) error {
 	return r.ParseForm()
 }
 
-// statusTable is the one table from errors to the status answered and
-// what the visitor is told; the first entry that matches wins, and an
-// error none matches is a 500.
+// statusTable is the one table from comment errors to the status answered
+// and what the visitor is told; the first entry that matches wins.
 var statusTable = []struct {
 	match   func(error) bool
 	status  int
@@ -304,18 +311,16 @@ var statusTable = []struct {
 	{is(comments.ErrDuplicate), http.StatusConflict, "Duplicate comment: it looks as though you have already said that."},
 	{is(comments.ErrClosed), http.StatusForbidden, "Comments are closed."},
 	{is(comments.ErrNotFound), http.StatusNotFound, "This page does not take comments."},
-	{is(errTooLarge), http.StatusRequestEntityTooLarge, "Your comment is too long."},
-	{is(errBadForm), http.StatusBadRequest, "The form could not be read. Please send it again."},
-	{temporary, http.StatusServiceUnavailable, "The site cannot save comments right now. Please send yours again in a moment."},
+	{is(ErrTooLarge), http.StatusRequestEntityTooLarge, "Your comment is too long."},
+	{is(ErrBadForm), http.StatusBadRequest, "The form could not be read. Please send it again."},
+	{func(err error) bool {
+		return errors.Is(err, comments.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded)
+	}, http.StatusServiceUnavailable, "The site cannot save comments right now. Please send yours again in a moment."},
 }
 
-// temporary reports whether err says the same request may succeed later
-// (a store that lost its database connection says so with a Temporary
-// method).
-func temporary(err error) bool {
-	var t interface{ Temporary() bool }
-	return errors.As(err, &t) && t.Temporary()
-}
+// internalMessage is what the visitor is told of an error the table does
+// not know.
+const internalMessage = "Something went wrong and your comment was not saved. Please send it again."
 
 func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
 
@@ -324,46 +329,90 @@ func isType[E error](err error) bool {
 	return ok
 }
 
-// errorStatus looks err up in statusTable.
-func errorStatus(err error) (status int, message string) {
+// StatusOf is the one table from the errors of a comment submission to
+// the HTTP status answered and what the visitor is told; ok is false for
+// an error it does not know, which is a 500 (log it; show no detail):
+//
+//	*comments.ValidationError  422 Unprocessable Content (each field's problem)
+//	comments.ErrBadToken       403 Forbidden
+//	comments.ErrClosed         403 Forbidden
+//	comments.ErrNotFound       404 Not Found (no such thread)
+//	comments.ErrDuplicate      409 Conflict
+//	comments.ErrFlood          429 Too Many Requests, with Retry-After in seconds
+//	ErrTooLarge                413 Content Too Large
+//	ErrBadForm                 400 Bad Request
+//	comments.ErrUnavailable,   503 Service Unavailable, with Retry-After
+//	context.DeadlineExceeded
+//
+// 422 rather than WordPress's 200 or 400: the request was well formed and
+// only its content was refused. Adapters that serve more than comments
+// (blog/bloghttp) fall back to this table for the errors they do not know
+// themselves, so that both answer a comment alike.
+func StatusOf(err error) (status int, message string, ok bool) {
 	for _, row := range statusTable {
 		if row.match(err) {
-			return row.status, row.message
+			return row.status, row.message, true
 		}
 	}
-	return http.StatusInternalServerError, "Something went wrong and your comment was not saved. Please send it again."
+	return http.StatusInternalServerError, internalMessage, false
 }
 
-// fail shows the form again with what err says.
-func (h *formHandler) fail(w http.ResponseWriter, r *http.Request, state FormState, err error) {
-	status, msg := errorStatus(err)
-	if status == http.StatusInternalServerError {
-		h.log.ErrorContext(r.Context(), "commentshttp: form submission failed", "thread", state.Thread, "err", err)
+// messageFor returns what the visitor is told when err is answered with
+// status: the message of err's row in the table if it has that status,
+// else that of the first row with that status.
+func messageFor(status int, err error) string {
+	if st, msg, ok := StatusOf(err); ok && st == status {
+		return msg
 	}
-	state.Message = msg
+	for _, row := range statusTable {
+		if row.status == status {
+			return row.message
+		}
+	}
+	return internalMessage
+}
+
+// Refuse readies the form state f to be shown again after err, answered
+// with status (from [StatusOf], or from a host's own table that agrees
+// with it): the message, each field's problem, the wait after a flood and
+// a new form token from s (unless the thread is unknown), and sets
+// Retry-After on w for 429 and 503. The caller writes the status and the
+// page.
+func Refuse(w http.ResponseWriter, s *comments.Service, f *FormState, status int, err error) {
+	f.Message = messageFor(status, err)
 	if ve, ok := errors.AsType[*comments.ValidationError](err); ok {
-		state.Errors = make(map[string]string, len(ve.Fields))
-		for _, f := range ve.Fields {
-			if _, dup := state.Errors[f.Field]; !dup {
-				state.Errors[f.Field] = f.Message
+		f.Errors = make(map[string]string, len(ve.Fields))
+		for _, fe := range ve.Fields {
+			if _, dup := f.Errors[fe.Field]; !dup {
+				f.Errors[fe.Field] = fe.Message
 			}
 		}
 	}
 	if fe, ok := errors.AsType[*comments.FloodError](err); ok {
-		state.RetryAfter = fe.RetryAfter
+		f.RetryAfter = fe.RetryAfter
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(fe.RetryAfter.Seconds()))))
 	}
 	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "5")
+		w.Header().Set("Retry-After", unavailableRetry)
 	}
-	if state.Thread != "" && status != http.StatusNotFound {
-		state.Token = h.s.NewToken(strings.TrimSpace(state.Thread))
+	if f.Thread != "" && status != http.StatusNotFound {
+		f.Token = s.NewToken(strings.TrimSpace(f.Thread))
 	}
+}
+
+// fail shows the form again with what err says.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, state FormState, err error) {
+	status, _, known := StatusOf(err)
+	if !known {
+		h.log.ErrorContext(r.Context(), "commentshttp: form submission failed", "thread", state.Thread, "err", err)
+	}
+	Refuse(w, h.s, &state, status, err)
 	h.render(w, r, status, state)
 }
 
-// remoteHost returns the host part of r.RemoteAddr.
-func remoteHost(r *http.Request) string {
+// RemoteHost returns the host part of r.RemoteAddr: the client's IP
+// address when no proxy stands between.
+func RemoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -371,8 +420,10 @@ func remoteHost(r *http.Request) string {
 	return host
 }
 
-// setRemember sets or clears the RememberCookie.
-func setRemember(w http.ResponseWriter, r *http.Request, remember bool, a comments.Author) {
+// SetRemember sets the [RememberCookie] to a's name, email and website
+// when remember is true, and clears it otherwise (HttpOnly, SameSite=Lax,
+// Secure over TLS).
+func SetRemember(w http.ResponseWriter, r *http.Request, a comments.Author, remember bool) {
 	c := &http.Cookie{
 		Name:     RememberCookie,
 		Path:     "/",

@@ -246,12 +246,9 @@ func TestNewHandler_internalError(t *testing.T) {
 // lostStore fails every write as a store does whose database went away.
 type lostStore struct{ *memstore.Store }
 
-type connLost struct{}
-
-func (connLost) Error() string   { return "connection reset by peer" }
-func (connLost) Temporary() bool { return true }
-
-func (lostStore) CreateComment(context.Context, *comments.Comment) error { return connLost{} }
+func (lostStore) CreateComment(context.Context, *comments.Comment) error {
+	return fmt.Errorf("connection reset by peer: %w", comments.ErrUnavailable)
+}
 
 func (f lostStore) CreateCommentGuarded(ctx context.Context, c *comments.Comment, _ time.Time) error {
 	return f.CreateComment(ctx, c)
@@ -449,4 +446,36 @@ func TestNewHandler_clientIPAndMultipart(t *testing.T) {
 	list := mustList(t, h, "p")
 	require.Len(t, list, 1)
 	assert.Equal(t, "203.0.113.9", list[0].IP)
+}
+
+func TestStatusOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		err   error
+		want  int
+		known bool
+	}{
+		{"validation", &comments.ValidationError{Fields: []comments.FieldError{{Field: comments.FieldEmail}}}, http.StatusUnprocessableEntity, true},
+		{"bad token", fmt.Errorf("submit: %w", comments.ErrBadToken), http.StatusForbidden, true},
+		{"too new a token", &comments.TokenError{Problem: comments.TokenTooNew}, http.StatusForbidden, true},
+		{"closed", fmt.Errorf("thread: %w", comments.ErrClosed), http.StatusForbidden, true},
+		{"no thread", fmt.Errorf("thread: %w", comments.ErrNotFound), http.StatusNotFound, true},
+		{"duplicate", comments.ErrDuplicate, http.StatusConflict, true},
+		{"flood", &comments.FloodError{RetryAfter: time.Second}, http.StatusTooManyRequests, true},
+		{"too large", commentshttp.ErrTooLarge, http.StatusRequestEntityTooLarge, true},
+		{"bad form", commentshttp.ErrBadForm, http.StatusBadRequest, true},
+		{"store down", fmt.Errorf("store: %w", comments.ErrUnavailable), http.StatusServiceUnavailable, true},
+		{"deadline", fmt.Errorf("store: %w", context.DeadlineExceeded), http.StatusServiceUnavailable, true},
+		{"anything else", errors.New("disk on fire"), http.StatusInternalServerError, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			status, msg, known := commentshttp.StatusOf(tt.err)
+			assert.Equal(t, tt.want, status)
+			assert.Equal(t, tt.known, known)
+			assert.NotEmpty(t, msg)
+		})
+	}
 }
