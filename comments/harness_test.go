@@ -135,5 +135,3 @@ func (h *harness) approved(t testing.TB, thread string, parent int64, body strin
 	require.Equal(t, comments.StatusApproved, c.Status)
 	return c
 }
-
-func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }

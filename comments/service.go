@@ -44,7 +44,6 @@ type Service struct {
 	tokenMinAge   time.Duration
 	tokenMaxAge   time.Duration
 	nonces        NonceStore
-	nonceLimit    int
 	rulesSet      bool
 	tokenKeyGiven bool
 }
