@@ -50,7 +50,6 @@ func TestThreads(t *testing.T) {
 		_, err := pol.Thread(t.Context(), k)
 		assert.ErrorIs(t, err, comments.ErrNotFound, "key %q", k)
 	}
-
 }
 
 // brokenStore is a blog store that has lost its database.
@@ -80,6 +79,9 @@ func TestThreads_service(t *testing.T) {
 	require.NoError(t, err)
 	p, err := b.CreatePost(t.Context(), &blog.Post{Title: "Hello", Source: "Text.", Status: blog.StatusPublished})
 	require.NoError(t, err)
+	closed, err := b.CreatePost(t.Context(), &blog.Post{Title: "Quiet", Source: "Text.", Status: blog.StatusPublished,
+		CommentStatus: blog.CommentsClosed})
+	require.NoError(t, err)
 
 	tests := []struct {
 		name   string
@@ -87,6 +89,7 @@ func TestThreads_service(t *testing.T) {
 		want   error
 	}{
 		{"published post", strconv.FormatInt(p.ID, 10), nil},
+		{"closed post", strconv.FormatInt(closed.ID, 10), comments.ErrClosed},
 		{"no such post", strconv.FormatInt(p.ID+100, 10), comments.ErrNotFound},
 		{"not a post", "about-page", comments.ErrNotFound},
 	}
