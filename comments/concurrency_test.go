@@ -89,7 +89,7 @@ func TestService_Submit_guards(t *testing.T) {
 			_, isGuarded := store.(comments.GuardedStore)
 			require.Equal(t, tt.guarded, isGuarded)
 			clk := newClock()
-			svc, err := comments.NewService(store, comments.WithRules(), comments.WithClock(clk.Now),
+			svc, err := comments.NewService(store, openThreads, comments.WithRules(), comments.WithClock(clk.Now),
 				comments.WithTokenKey(testKey), comments.WithTokenAge(0, time.Hour), comments.WithLogger(quietLogger()))
 			require.NoError(t, err)
 			h := &harness{svc: svc}

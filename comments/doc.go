@@ -37,11 +37,15 @@
 //
 // # Submission
 //
-// [NewService] builds the [Service] over a [Store]. [Service.Submit] takes a
-// [Submission] through a fixed pipeline: the server's fields are reset,
-// every field is validated to WordPress's limits (a [*ValidationError]
-// names each bad field by its form name), the thread must exist and be
-// open ([ThreadPolicy], [ErrNotFound], [ErrClosed]), a reply's parent must
+// [NewService] builds the [Service] over a [Store] and the host's
+// [ThreadPolicy], which says which thread keys name a page that takes
+// comments (a blog's is blogcomments.Threads); there is no default, so no
+// key is taken on trust. A bad option is an [*OptionError].
+//
+// [Service.Submit] takes a [Submission] through a fixed pipeline: the
+// server's fields are reset, every field is validated to WordPress's
+// limits (a [*ValidationError] names each bad field by its form name),
+// the thread must exist and be open ([ThreadPolicy], [ErrNotFound], [ErrClosed]), a reply's parent must
 // be approved and on the same thread, then the form token, the honeypot,
 // the duplicate and flood guards, rendering and moderation; the comment
 // is stored and an [Event] emitted. A trusted submission (the host's
@@ -86,11 +90,9 @@
 //
 // # HTTP
 //
-// [Service.FormHandler] serves the comment form's POST with WordPress's
-// field names, answers 303 See Other to the comment on its page, or shows
-// the form again with each field's problem under one table of statuses,
-// and keeps the visitor's name, email and website in a cookie when asked
-// ([Remembered] reads it back).
+// The package speaks no HTTP. comments/commentshttp serves the comment
+// form's POST with WordPress's field names and maps this package's errors
+// to HTTP statuses, in one table.
 //
 // # Storage
 //

@@ -12,4 +12,21 @@ var (
 	ErrDuplicate = errors.New("comments: duplicate comment")
 	// ErrFlood: the author is commenting faster than the flood limit.
 	ErrFlood = errors.New("comments: you are posting comments too quickly")
+	// ErrUnavailable: the store failed in a way retrying later may cure (a
+	// lost database connection). Stores wrap it; an HTTP adapter answers
+	// 503 with Retry-After.
+	ErrUnavailable = errors.New("comments: store unavailable")
 )
+
+// OptionError is the error of [NewService] when a required argument is
+// nil or an option is out of range: Option names it ("store", "threads",
+// "WithFloodInterval", …) and Reason says what is wrong. Branch on it with
+// [errors.As].
+type OptionError struct {
+	Option string
+	Reason string
+}
+
+func (e *OptionError) Error() string {
+	return "comments: new service: " + e.Option + ": " + e.Reason
+}

@@ -3,9 +3,6 @@ package comments_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"time"
 
@@ -13,9 +10,22 @@ import (
 	"github.com/folioblog/folio/storage/memstore"
 )
 
+// openPosts is a host's thread policy: the keys of the pages that take
+// comments. A blog gets its own from blogcomments.Threads.
+func openPosts(keys ...string) comments.ThreadPolicy {
+	return comments.ThreadPolicyFunc(func(_ context.Context, key string) (comments.ThreadInfo, error) {
+		for _, k := range keys {
+			if k == key {
+				return comments.ThreadInfo{Open: true}, nil
+			}
+		}
+		return comments.ThreadInfo{}, comments.ErrNotFound
+	})
+}
+
 func ExampleService_Submit() {
 	now := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
-	svc, err := comments.NewService(memstore.New(),
+	svc, err := comments.NewService(memstore.New(), openPosts("hello-world"),
 		comments.WithClock(func() time.Time { return now }),
 		comments.WithTokenKey([]byte("a secret of at least 32 bytes...")),
 	)
@@ -57,7 +67,7 @@ func ExampleService_Submit() {
 }
 
 func ExampleWordPressDefaults() {
-	svc, err := comments.NewService(memstore.New(), comments.WithRules(comments.WordPressDefaults()...),
+	svc, err := comments.NewService(memstore.New(), openPosts("post-7"), comments.WithRules(comments.WordPressDefaults()...),
 		comments.WithFloodInterval(0), comments.WithTokenAge(0, time.Hour))
 	if err != nil {
 		panic(err)
@@ -132,32 +142,4 @@ func ExampleBuildTree() {
 	//   comment 4
 	// comment 3
 	// comment 6
-}
-
-func ExampleService_FormHandler() {
-	svc, err := comments.NewService(memstore.New(), comments.WithRules(), comments.WithTokenAge(0, time.Hour))
-	if err != nil {
-		panic(err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("POST /comments", svc.FormHandler(
-		comments.WithRedirect(func(r *http.Request, c *comments.Comment) string {
-			return "/posts/" + url.PathEscape(c.Thread) + "/"
-		}),
-	))
-
-	form := url.Values{
-		"author":            {"Ann"},
-		"email":             {"ann@example.com"},
-		"comment":           {"First!"},
-		"comment_post_ID":   {"hello-world"},
-		comments.TokenField: {svc.NewToken("hello-world")},
-	}
-	r := httptest.NewRequest("POST", "/comments", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	w := httptest.NewRecorder()
-	mux.ServeHTTP(w, r)
-	fmt.Println(w.Code, w.Header().Get("Location"))
-	// Output:
-	// 303 /posts/hello-world/#comment-1
 }

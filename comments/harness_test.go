@@ -75,7 +75,19 @@ type harness struct {
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// openThreads takes every thread key to name an open thread, for the
+// tests about anything but thread policies.
+var openThreads = comments.ThreadPolicyFunc(func(context.Context, string) (comments.ThreadInfo, error) {
+	return comments.ThreadInfo{Open: true}, nil
+})
+
 func newHarness(t testing.TB, opts ...comments.Option) *harness {
+	t.Helper()
+	return newHarnessThreads(t, openThreads, opts...)
+}
+
+// newHarnessThreads is newHarness with the thread policy threads.
+func newHarnessThreads(t testing.TB, threads comments.ThreadPolicy, opts ...comments.Option) *harness {
 	t.Helper()
 	h := &harness{store: memstore.New(), clock: newClock(), events: &recorder{}}
 	base := []comments.Option{
@@ -85,7 +97,7 @@ func newHarness(t testing.TB, opts ...comments.Option) *harness {
 		comments.WithLogger(quietLogger()),
 		comments.WithNotifier(h.events),
 	}
-	svc, err := comments.NewService(h.store, append(base, opts...)...)
+	svc, err := comments.NewService(h.store, threads, append(base, opts...)...)
 	require.NoError(t, err)
 	h.svc = svc
 	return h
@@ -123,5 +135,3 @@ func (h *harness) approved(t testing.TB, thread string, parent int64, body strin
 	require.Equal(t, comments.StatusApproved, c.Status)
 	return c
 }
-
-func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }

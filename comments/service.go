@@ -3,7 +3,6 @@ package comments
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -45,7 +44,6 @@ type Service struct {
 	tokenMinAge   time.Duration
 	tokenMaxAge   time.Duration
 	nonces        NonceStore
-	nonceLimit    int
 	rulesSet      bool
 	tokenKeyGiven bool
 }
@@ -88,18 +86,13 @@ func WithMaxDepth(n int) Option { return func(s *Service) { s.maxDepth = n } }
 
 // WithCloseAfter closes threads older than d to new comments, as
 // WordPress's "automatically close comments on posts older than N days"
-// (0, the default, never closes them). It needs [WithThreads] to know a
-// thread's age.
+// (0, the default, never closes them). A thread's age is the CreatedAt
+// its [ThreadPolicy] reports; a thread with none never closes by age.
 func WithCloseAfter(d time.Duration) Option { return func(s *Service) { s.closeAfter = d } }
 
 // WithSpamChecker adds an outside spam check run after the rules (none by
 // default).
 func WithSpamChecker(c SpamChecker) Option { return func(s *Service) { s.spam = c } }
-
-// WithThreads sets the host's thread lookup: whether a thread exists, is
-// open and when it began. Without it every thread key is taken to name an
-// open thread.
-func WithThreads(p ThreadPolicy) Option { return func(s *Service) { s.threads = p } }
 
 // WithNotifier adds a receiver of the Service's [Event]s; several may be
 // added and are called in order.
@@ -132,17 +125,22 @@ func WithTokenAge(min, max time.Duration) Option {
 // on another instance.
 func WithNonceStore(n NonceStore) Option { return func(s *Service) { s.nonces = n } }
 
-// NewService returns a Service over store, configured by opts. It returns
-// an error if store is nil or an option is out of range (a negative
-// interval, a max depth below 1, a token key shorter than [MinTokenKey],
-// a token min age not below its max age, WithCloseAfter without
-// WithThreads).
-func NewService(store Store, opts ...Option) (*Service, error) {
+// NewService returns a Service over store that takes comments only on the
+// threads that threads knows and reports open, configured by opts. A
+// required argument that is nil or an option out of range (a negative
+// interval, a max depth below 1, a token key shorter than [MinTokenKey], a
+// token min age not below its max age, a nil rule) is an [*OptionError]
+// naming it; nothing is built.
+func NewService(store Store, threads ThreadPolicy, opts ...Option) (*Service, error) {
 	if store == nil {
-		return nil, errors.New("comments: new service: nil store")
+		return nil, &OptionError{Option: "store", Reason: "nil"}
+	}
+	if threads == nil {
+		return nil, &OptionError{Option: "threads", Reason: "nil: every Service needs the host's thread policy"}
 	}
 	s := &Service{
 		store:       store,
+		threads:     threads,
 		now:         time.Now,
 		flood:       DefaultFloodInterval,
 		maxDepth:    DefaultMaxDepth,
@@ -166,24 +164,22 @@ func NewService(store Store, opts ...Option) (*Service, error) {
 	}
 	for i, r := range s.rules {
 		if r == nil {
-			return nil, fmt.Errorf("comments: new service: rule %d is nil", i)
+			return nil, &OptionError{Option: "WithRules", Reason: fmt.Sprintf("rule %d is nil", i)}
 		}
 	}
 	switch {
 	case s.flood < 0:
-		return nil, fmt.Errorf("comments: new service: negative flood interval %v", s.flood)
+		return nil, &OptionError{Option: "WithFloodInterval", Reason: fmt.Sprintf("negative interval %v", s.flood)}
 	case s.maxDepth < 1:
-		return nil, fmt.Errorf("comments: new service: max depth %d, want 1 or more", s.maxDepth)
+		return nil, &OptionError{Option: "WithMaxDepth", Reason: fmt.Sprintf("depth %d, want 1 or more", s.maxDepth)}
 	case s.closeAfter < 0:
-		return nil, fmt.Errorf("comments: new service: negative close-after age %v", s.closeAfter)
-	case s.closeAfter > 0 && s.threads == nil:
-		return nil, errors.New("comments: new service: WithCloseAfter needs WithThreads to know a thread's age")
+		return nil, &OptionError{Option: "WithCloseAfter", Reason: fmt.Sprintf("negative age %v", s.closeAfter)}
 	case s.tokenMinAge < 0 || s.tokenMaxAge <= s.tokenMinAge:
-		return nil, fmt.Errorf("comments: new service: token ages %v..%v, want 0 <= min < max", s.tokenMinAge, s.tokenMaxAge)
+		return nil, &OptionError{Option: "WithTokenAge", Reason: fmt.Sprintf("ages %v..%v, want 0 <= min < max", s.tokenMinAge, s.tokenMaxAge)}
 	}
 	if s.tokenKeyGiven {
 		if len(s.tokenKey) < MinTokenKey {
-			return nil, fmt.Errorf("comments: new service: token key of %d bytes, want %d or more", len(s.tokenKey), MinTokenKey)
+			return nil, &OptionError{Option: "WithTokenKey", Reason: fmt.Sprintf("key of %d bytes, want %d or more", len(s.tokenKey), MinTokenKey)}
 		}
 	} else {
 		s.tokenKey = make([]byte, MinTokenKey)

@@ -211,9 +211,6 @@ func (s *Service) moderate(ctx context.Context, c *Comment, vouched bool) (Decis
 
 // checkThread asks the ThreadPolicy whether thread takes comments at now.
 func (s *Service) checkThread(ctx context.Context, thread string, now time.Time) error {
-	if s.threads == nil {
-		return nil
-	}
 	info, err := s.threads.Thread(ctx, thread)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {

@@ -16,41 +16,61 @@ import (
 
 func TestNewService_options(t *testing.T) {
 	t.Parallel()
-	threads := comments.ThreadPolicyFunc(func(context.Context, string) (comments.ThreadInfo, error) {
-		return comments.ThreadInfo{Open: true}, nil
-	})
 	tests := []struct {
-		name string
-		opts []comments.Option
-		ok   bool
+		name   string
+		opts   []comments.Option
+		option string // the OptionError's Option; "" for none
 	}{
-		{"defaults", nil, true},
-		{"short token key", []comments.Option{comments.WithTokenKey([]byte("short"))}, false},
-		{"negative flood interval", []comments.Option{comments.WithFloodInterval(-time.Second)}, false},
-		{"flood guard off", []comments.Option{comments.WithFloodInterval(0)}, true},
-		{"max depth 0", []comments.Option{comments.WithMaxDepth(0)}, false},
-		{"max depth 1", []comments.Option{comments.WithMaxDepth(1)}, true},
-		{"close after without threads", []comments.Option{comments.WithCloseAfter(time.Hour)}, false},
-		{"close after with threads", []comments.Option{comments.WithCloseAfter(time.Hour), comments.WithThreads(threads)}, true},
-		{"token min age not below max", []comments.Option{comments.WithTokenAge(time.Hour, time.Hour)}, false},
-		{"nil rule", []comments.Option{comments.WithRules(nil)}, false},
+		{"defaults", nil, ""},
+		{"short token key", []comments.Option{comments.WithTokenKey([]byte("short"))}, "WithTokenKey"},
+		{"negative flood interval", []comments.Option{comments.WithFloodInterval(-time.Second)}, "WithFloodInterval"},
+		{"flood guard off", []comments.Option{comments.WithFloodInterval(0)}, ""},
+		{"max depth 0", []comments.Option{comments.WithMaxDepth(0)}, "WithMaxDepth"},
+		{"max depth 1", []comments.Option{comments.WithMaxDepth(1)}, ""},
+		{"negative close after", []comments.Option{comments.WithCloseAfter(-time.Hour)}, "WithCloseAfter"},
+		{"close after", []comments.Option{comments.WithCloseAfter(time.Hour)}, ""},
+		{"token min age not below max", []comments.Option{comments.WithTokenAge(time.Hour, time.Hour)}, "WithTokenAge"},
+		{"nil rule", []comments.Option{comments.WithRules(nil)}, "WithRules"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			opts := append([]comments.Option{comments.WithLogger(quietLogger())}, tt.opts...)
-			svc, err := comments.NewService(memstore.New(), opts...)
-			if tt.ok {
+			svc, err := comments.NewService(memstore.New(), openThreads, opts...)
+			if tt.option == "" {
 				require.NoError(t, err)
 				assert.NotNil(t, svc)
-			} else {
-				assert.Error(t, err)
-				assert.Nil(t, svc)
+				return
 			}
+			oe, ok := errors.AsType[*comments.OptionError](err)
+			require.True(t, ok, "want an *OptionError, got %v", err)
+			assert.Equal(t, tt.option, oe.Option)
+			assert.Nil(t, svc)
 		})
 	}
-	_, err := comments.NewService(nil)
-	assert.Error(t, err, "a nil store")
+}
+
+func TestNewService_requiredArguments(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		store   comments.Store
+		threads comments.ThreadPolicy
+		option  string
+	}{
+		{"nil store", nil, openThreads, "store"},
+		{"nil thread policy", memstore.New(), nil, "threads"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			svc, err := comments.NewService(tt.store, tt.threads)
+			oe, ok := errors.AsType[*comments.OptionError](err)
+			require.True(t, ok, "want an *OptionError, got %v", err)
+			assert.Equal(t, tt.option, oe.Option)
+			assert.Nil(t, svc)
+		})
+	}
 }
 
 func TestService_Submit_setsServerFields(t *testing.T) {
@@ -101,7 +121,7 @@ func TestService_Submit_thread(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, comments.WithRules(), comments.WithThreads(policy), comments.WithCloseAfter(30*24*time.Hour))
+			h := newHarnessThreads(t, policy, comments.WithRules(), comments.WithCloseAfter(30*24*time.Hour))
 			h.clock.Advance(tt.advance)
 			c, err := h.svc.Submit(context.Background(), h.sub(tt.thread, "Ann", "ann@example.com", "Hello."))
 			if tt.want == nil {
@@ -114,7 +134,7 @@ func TestService_Submit_thread(t *testing.T) {
 	}
 	t.Run("lookup failure", func(t *testing.T) {
 		t.Parallel()
-		h := newHarness(t, comments.WithThreads(policy))
+		h := newHarnessThreads(t, policy)
 		_, err := h.svc.Submit(context.Background(), h.sub("broken", "Ann", "ann@example.com", "Hello."))
 		require.Error(t, err)
 		assert.NotErrorIs(t, err, comments.ErrClosed)
@@ -122,7 +142,7 @@ func TestService_Submit_thread(t *testing.T) {
 	})
 	t.Run("trusted authors are refused on a closed thread too", func(t *testing.T) {
 		t.Parallel()
-		h := newHarness(t, comments.WithThreads(policy))
+		h := newHarnessThreads(t, policy)
 		s := h.sub("closed", "Mod", "mod@example.com", "Hello.")
 		s.Trusted = true
 		_, err := h.svc.Submit(context.Background(), s)
@@ -380,7 +400,7 @@ func TestService_Submit_events(t *testing.T) {
 		return errors.New("a notifier's error changes nothing")
 	})
 	clk := newClock()
-	svc, err := comments.NewService(store, comments.WithClock(clk.Now), comments.WithTokenKey(testKey),
+	svc, err := comments.NewService(store, openThreads, comments.WithClock(clk.Now), comments.WithTokenKey(testKey),
 		comments.WithTokenAge(0, time.Hour), comments.WithLogger(quietLogger()), comments.WithNotifier(check))
 	require.NoError(t, err)
 

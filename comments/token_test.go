@@ -36,7 +36,7 @@ func flip(tok string) string {
 
 func TestService_VerifyToken(t *testing.T) {
 	t.Parallel()
-	other, err := comments.NewService(memstore.New(), comments.WithTokenKey([]byte(strings.Repeat("k", 32))), comments.WithLogger(quietLogger()))
+	other, err := comments.NewService(memstore.New(), openThreads, comments.WithTokenKey([]byte(strings.Repeat("k", 32))), comments.WithLogger(quietLogger()))
 	require.NoError(t, err)
 	tests := []struct {
 		name  string

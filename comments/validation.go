@@ -181,6 +181,16 @@ func checkBody(body string) (Problem, string) {
 	return "", ""
 }
 
+// Clean reports whether a's name, email and website fit their byte limits
+// ([MaxAuthorBytes], [MaxEmailBytes], [MaxURLBytes]) and are valid UTF-8
+// without control or format characters: the check for an author a host
+// kept (in a cookie, say) before it fills in a form with it. It is not the
+// whole validation of [Service.Submit].
+func (a Author) Clean() bool {
+	return len(a.Name) <= MaxAuthorBytes && len(a.Email) <= MaxEmailBytes && len(a.URL) <= MaxURLBytes &&
+		cleanName(a.Name) && cleanLine(a.Email) && cleanLine(a.URL)
+}
+
 // cleanLine reports whether s is valid UTF-8 without control or format
 // characters (Unicode's Cc and Cf: a right-to-left override in an email
 // address would reorder what a moderator reads after it).

@@ -543,7 +543,8 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, m Moderator,
 
 // handleAdminEdit saves a comment's new body (field "comment"), rendered
 // and sanitised again as a submission is. A body the comment rules
-// refuse shows the form again with the reason, answering 400.
+// refuse shows the form again with the reason, answering 422 as statusOf
+// answers every refused comment.
 func (s *Server) handleAdminEdit(w http.ResponseWriter, r *http.Request, m Moderator) {
 	id, err := commentIDParam(r)
 	if err != nil {
@@ -563,7 +564,7 @@ func (s *Server) handleAdminEdit(w http.ResponseWriter, r *http.Request, m Moder
 		for _, f := range ve.Fields {
 			msgs = append(msgs, f.Message)
 		}
-		s.renderEdit(w, r, m, http.StatusBadRequest, old, body, strings.Join(msgs, " "))
+		s.renderEdit(w, r, m, statusOf(err), old, body, strings.Join(msgs, " "))
 		return
 	}
 	if err != nil {

@@ -300,8 +300,10 @@ func TestServer_adminEdit(t *testing.T) {
 
 	t.Run("empty body", func(t *testing.T) {
 		w := e.send(commentPath(c, "edit"), url.Values{"folio_csrf": {csrf}, "comment": {"  "}}, cookieHeader(session)...)
-		assert.Equal(t, http.StatusBadRequest, w.Code)
+		assert.Equal(t, http.StatusUnprocessableEntity, w.Code, "as a refused comment from the form")
 		assert.Contains(t, w.Body.String(), "<textarea")
+		w = e.send(commentPath(c, "edit"), url.Values{"comment": {"  "}}, bearer...)
+		assert.Equal(t, http.StatusUnprocessableEntity, w.Code, "the same status by bearer")
 		again, err := e.cs.Get(context.Background(), c.ID)
 		require.NoError(t, err)
 		assert.Equal(t, evil, again.Source, "nothing changed")

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
@@ -241,7 +242,7 @@ func TestServer_logout(t *testing.T) {
 func ExampleNewTokenAuth() {
 	store := memstore.New()
 	b, _ := blog.New(store)
-	cs, _ := comments.NewService(store, comments.WithLogger(slog.New(slog.DiscardHandler)))
+	cs, _ := comments.NewService(store, blogcomments.Threads(b), comments.WithLogger(slog.New(slog.DiscardHandler)))
 	auth, err := bloghttp.NewTokenAuth("correct-horse-battery-staple", "Editor", nil)
 	if err != nil {
 		panic(err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // CommenterCookie is the name of the cookie by which the site recognises a
@@ -29,10 +30,10 @@ const CommenterCookie = "folio_commenter_id"
 
 const commenterFor = 365 * 24 * time.Hour
 
-// commenterVoucher is the site's [comments.Voucher].
+// commenterVoucher is the site's [commentshttp.Voucher].
 type commenterVoucher struct{ s *Server }
 
-var _ comments.Voucher = commenterVoucher{}
+var _ commentshttp.Voucher = commenterVoucher{}
 
 func (v commenterVoucher) Vouches(r *http.Request, a comments.Author) bool {
 	ck, err := r.Cookie(CommenterCookie)

@@ -1,64 +1,85 @@
 package bloghttp
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
-	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
-// Threads returns the thread policy of a blog's comments, for
-// [comments.WithThreads] when building the comment service a [Server]
-// uses: a thread key is the decimal ID of a post visitors can see now; it
-// is open when the post's comments are open, and began when the post was
-// published. Any other key is an error wrapping [comments.ErrNotFound].
-func Threads(b *blog.Blog) comments.ThreadPolicy {
-	return comments.ThreadPolicyFunc(func(ctx context.Context, key string) (comments.ThreadInfo, error) {
-		id, err := strconv.ParseInt(key, 10, 64)
-		if err != nil || id <= 0 || strconv.FormatInt(id, 10) != key {
-			return comments.ThreadInfo{}, fmt.Errorf("bloghttp: thread %q: %w", key, comments.ErrNotFound)
-		}
-		p, err := b.PublicPost(ctx, id)
-		if errors.Is(err, blog.ErrNotFound) {
-			return comments.ThreadInfo{}, fmt.Errorf("bloghttp: thread %q: %w", key, comments.ErrNotFound)
-		}
-		if err != nil {
-			return comments.ThreadInfo{}, err
-		}
-		return comments.ThreadInfo{Open: p.CommentStatus == blog.CommentsOpen, CreatedAt: p.PublishedAt}, nil
-	})
+// newCommentForm returns the handler of POST /comments: handleCommentForm,
+// refusing cross-origin browser posts first.
+func (s *Server) newCommentForm() http.Handler {
+	return s.crossOriginCheck(http.HandlerFunc(s.handleCommentForm))
 }
 
-// newCommentForm returns the handler of POST /comments: the comment
-// service's form handler, refusing cross-origin browser posts, naming the
-// moderator as the author of their comments, sending the visitor back to
-// the post and showing the post page again with the form when a comment
-// is refused.
-func (s *Server) newCommentForm() http.Handler {
-	h := s.comments.FormHandler(
-		comments.WithRedirect(s.commentRedirect),
-		comments.WithIdentity(func(r *http.Request) (comments.Author, bool, bool) {
-			if m, ok := s.auth.Authorize(r); ok {
-				return comments.Author{Name: m.Name, Email: m.Email, UserID: "moderator:" + m.Name, Verified: true}, true, true
-			}
-			if a, ok := s.reader(r); ok {
-				return a, false, true
-			}
-			return comments.Author{}, false, false
-		}),
-		comments.WithTokenExempt(func(r *http.Request) bool {
-			m, ok := s.auth.Authorize(r)
-			return ok && m.ViaHeader
-		}),
-		comments.WithFormRenderer(s.renderCommentForm),
-		comments.WithClientIP(s.clientIP),
-		comments.WithVoucher(commenterVoucher{s}),
-	)
-	return s.crossOriginCheck(h)
+// handleCommentForm takes a comment sent with the form of a post page:
+// it reads the form with commentshttp, names the moderator or the host's
+// signed-in reader as the author, submits the comment to the service and
+// sends the visitor back to the post with "#comment-ID" (303), or shows
+// the post page again with the form and the reason under the one status
+// table, statusOf, when the comment is refused.
+func (s *Server) handleCommentForm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sub, state, err := commentshttp.ReadForm(w, r, commentshttp.DefaultMaxFormBytes)
+	if err != nil {
+		s.refuseComment(w, r, state, err)
+		return
+	}
+	sub.IP = s.clientIP(r)
+	m, moderator := s.auth.Authorize(r)
+	switch {
+	case moderator:
+		sub.Author = comments.Author{Name: m.Name, Email: m.Email, UserID: "moderator:" + m.Name, Verified: true}
+		sub.Trusted = true
+		state.LoggedIn = true
+	default:
+		if a, ok := s.reader(r); ok {
+			sub.Author = a
+			state.LoggedIn = true
+		}
+	}
+	if state.LoggedIn {
+		state.Author, state.Email, state.URL = "", "", ""
+	}
+	// A browser carries login cookies on forged cross-site posts: only a
+	// bearer header, which no browser sends on its own, spares the token.
+	if sub.Trusted && !m.ViaHeader {
+		if err := s.comments.VerifyToken(ctx, sub.Token, strings.TrimSpace(sub.Thread), sub.IP); err != nil {
+			s.refuseComment(w, r, state, err)
+			return
+		}
+	}
+	voucher := commenterVoucher{s}
+	if !state.LoggedIn {
+		sub.Vouched = voucher.Vouches(r, sub.Author)
+	}
+
+	c, err := s.comments.Submit(ctx, sub)
+	if err != nil {
+		s.refuseComment(w, r, state, err)
+		return
+	}
+	if !state.LoggedIn {
+		commentshttp.SetRemember(w, r, c.Author, state.Remember)
+		voucher.Remember(w, r, c, state.Remember)
+	}
+	w.Header().Set("Location", s.commentRedirect(r, c)+"#comment-"+strconv.FormatInt(c.ID, 10))
+	w.WriteHeader(http.StatusSeeOther)
+}
+
+// refuseComment shows the post page again with the refused form, under
+// the status statusOf gives err.
+func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, state commentshttp.FormState, err error) {
+	status := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "bloghttp: comment submission failed", "thread", state.Thread, "err", err)
+	}
+	commentshttp.Refuse(w, s.comments, &state, status, err)
+	s.renderCommentForm(w, r, status, state)
 }
 
 // crossOriginCheck refuses, with the 403 page, unsafe requests a browser
@@ -76,7 +97,7 @@ func (s *Server) crossOriginCheck(h http.Handler) http.Handler {
 // commentRedirect is where a taken comment sends its author: the page of
 // the post holding it when approved, or the post page that shows it to
 // its author alone while it awaits moderation (a comment held as spam
-// looks the same). The form handler adds "#comment-ID".
+// looks the same). The caller adds "#comment-ID".
 func (s *Server) commentRedirect(r *http.Request, c *comments.Comment) string {
 	ctx := r.Context()
 	id, err := strconv.ParseInt(c.Thread, 10, 64)
@@ -99,7 +120,7 @@ func (s *Server) commentRedirect(r *http.Request, c *comments.Comment) string {
 }
 
 // renderCommentForm shows the post page again with a refused form.
-func (s *Server) renderCommentForm(w http.ResponseWriter, r *http.Request, status int, f comments.FormState) {
+func (s *Server) renderCommentForm(w http.ResponseWriter, r *http.Request, status int, f commentshttp.FormState) {
 	id, err := strconv.ParseInt(f.Thread, 10, 64)
 	if err != nil || id <= 0 {
 		s.errorPage(w, r, status)

@@ -16,6 +16,7 @@ import (
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // commentForm is the form a visitor sends from post p's page.
@@ -234,26 +235,6 @@ func TestComments_permalink(t *testing.T) {
 	})
 }
 
-func TestThreads(t *testing.T) {
-	s := newPageSite(t, pageSiteConfig{})
-	open := s.post("Open", day(1, 2), nil)
-	closed := s.post("Closed", day(1, 3), func(p *blog.Post) { p.CommentStatus = blog.CommentsClosed })
-	draft := s.post("Draft", day(1, 4), func(p *blog.Post) { p.Status = blog.StatusDraft })
-	pol := bloghttp.Threads(s.blog)
-
-	info, err := pol.Thread(t.Context(), itoa(open.ID))
-	require.NoError(t, err)
-	assert.True(t, info.Open)
-	assert.True(t, info.CreatedAt.Equal(open.PublishedAt))
-	info, err = pol.Thread(t.Context(), itoa(closed.ID))
-	require.NoError(t, err)
-	assert.False(t, info.Open)
-	for _, key := range []string{itoa(draft.ID), "999", "abc", "", "01", "-1"} {
-		_, err := pol.Thread(t.Context(), key)
-		assert.ErrorIs(t, err, comments.ErrNotFound, key)
-	}
-}
-
 func TestComments_hostIdentity(t *testing.T) {
 	reader := func(r *http.Request) (comments.Author, bool) {
 		if c, err := r.Cookie("host_user"); err == nil && c.Value == "dana" {
@@ -327,7 +308,7 @@ func TestComments_htmlAndOversized(t *testing.T) {
 func TestComments_returningCommenter(t *testing.T) {
 	s := newPageSite(t, pageSiteConfig{})
 	p := s.post("Talk", day(1, 2), nil)
-	remember := func(v map[string][]string) { v[comments.RememberField] = []string{"yes"} }
+	remember := func(v map[string][]string) { v[commentshttp.RememberField] = []string{"yes"} }
 	held := func(t *testing.T, res *http.Response) bool {
 		t.Helper()
 		require.Equal(t, http.StatusSeeOther, res.StatusCode)

@@ -11,8 +11,10 @@
 //	srv, err := bloghttp.New(b, cs, bloghttp.Site{Title: "Notes", BaseURL: "https://example.com/blog/"})
 //	mux.Handle("/blog/", srv)
 //
-// The comment service should know which threads exist and are open:
-// build it with comments.WithThreads([Threads](b)).
+// The comment service must know which threads exist and are open: build
+// it with the blog's policy, [github.com/folioblog/folio/blog/blogcomments.Threads]:
+//
+//	cs, err := comments.NewService(store, blogcomments.Threads(b))
 //
 // # Routes
 //
@@ -77,6 +79,11 @@
 // bad input 400 (422 for a refused comment), conflicts and duplicates 409,
 // floods 429, closed threads and failed anti-forgery checks 403, a lost
 // store 503. Internal errors are logged with log/slog and never shown.
+// The comment errors' rows are those of
+// [github.com/folioblog/folio/comments/commentshttp.StatusOf], so the
+// comment form here and commentshttp's own handler answer alike; the form
+// is read with commentshttp and the comment given straight to
+// [comments.Service.Submit].
 //
 // # Security
 //

@@ -6,13 +6,13 @@ import (
 	"net/http"
 
 	"github.com/folioblog/folio/blog"
-	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // ErrUnavailable marks a failure of the store that retrying later may cure
 // (a lost database connection): such errors answer 503 with Retry-After.
-// It is [blog.ErrUnavailable], which stores wrap; errors with a
-// Temporary() bool method that returns true are treated alike.
+// It is [blog.ErrUnavailable], which stores wrap; the comments' own
+// [github.com/folioblog/folio/comments.ErrUnavailable] answers alike.
 var ErrUnavailable = blog.ErrUnavailable
 
 // errUnauthorized: a moderation request without a moderator's authority.
@@ -24,30 +24,30 @@ var errForbidden = errors.New("bloghttp: forbidden")
 // errBadRequest: a request whose parameters make no sense.
 var errBadRequest = errors.New("bloghttp: bad request")
 
-// statusOf is the one table from errors to HTTP statuses. Anything it does
-// not know is an internal error: logged, never shown.
+// statusOf is the one table from errors to HTTP statuses: the blog's and
+// this package's errors first, then the comments' errors by
+// [commentshttp.StatusOf], so that a comment is answered here as the
+// comment form handler of commentshttp answers it (a refused comment 422,
+// a flood 429, a duplicate 409, a closed thread or a bad form token 403).
+// Anything neither knows is an internal error: logged, never shown.
 func statusOf(err error) int {
 	var bve *blog.ValidationError
-	var cve *comments.ValidationError
-	var temp interface{ Temporary() bool }
 	switch {
-	case errors.Is(err, blog.ErrNotFound), errors.Is(err, comments.ErrNotFound):
+	case errors.Is(err, blog.ErrNotFound):
 		return http.StatusNotFound
-	case errors.As(err, &bve), errors.As(err, &cve), errors.Is(err, errBadRequest):
+	case errors.As(err, &bve), errors.Is(err, errBadRequest):
 		return http.StatusBadRequest
-	case errors.Is(err, blog.ErrConflict), errors.Is(err, blog.ErrSlugTaken), errors.Is(err, comments.ErrDuplicate):
+	case errors.Is(err, blog.ErrConflict), errors.Is(err, blog.ErrSlugTaken):
 		return http.StatusConflict
-	case errors.Is(err, comments.ErrFlood):
-		return http.StatusTooManyRequests
-	case errors.Is(err, comments.ErrClosed), errors.Is(err, comments.ErrBadToken), errors.Is(err, errForbidden):
+	case errors.Is(err, errForbidden):
 		return http.StatusForbidden
 	case errors.Is(err, errUnauthorized):
 		return http.StatusUnauthorized
-	case errors.Is(err, ErrUnavailable), errors.As(err, &temp) && temp.Temporary(),
-		errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, ErrUnavailable):
 		return http.StatusServiceUnavailable
 	}
-	return http.StatusInternalServerError
+	status, _, _ := commentshttp.StatusOf(err)
+	return status
 }
 
 // fail answers r with the page for err's status. Internal errors are

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
@@ -23,8 +24,7 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	cs, err := comments.NewService(store,
-		comments.WithThreads(bloghttp.Threads(b)), // comments only on visible posts
+	cs, err := comments.NewService(store, blogcomments.Threads(b), // comments only on visible posts
 		comments.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		panic(err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
@@ -39,8 +40,7 @@ func ExampleWithTheme() {
 	if err != nil {
 		panic(err)
 	}
-	cs, err := comments.NewService(store,
-		comments.WithThreads(bloghttp.Threads(b)),
+	cs, err := comments.NewService(store, blogcomments.Threads(b),
 		comments.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		panic(err)

@@ -15,3 +15,6 @@ func SetMaxTrackedAddrs(n int) (restore func()) {
 	maxTrackedAddrs = n
 	return func() { maxTrackedAddrs = old }
 }
+
+// StatusOf is the server's table from errors to HTTP statuses.
+func StatusOf(err error) int { return statusOf(err) }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
@@ -71,7 +72,7 @@ func newModSite(t testing.TB, opts ...bloghttp.Option) *modSite {
 	e.blog, err = blog.New(e.store, blog.WithClock(clock))
 	require.NoError(t, err)
 	quiet := slog.New(slog.DiscardHandler)
-	e.cs, err = comments.NewService(e.store, comments.WithClock(clock), comments.WithLogger(quiet),
+	e.cs, err = comments.NewService(e.store, blogcomments.Threads(e.blog), comments.WithClock(clock), comments.WithLogger(quiet),
 		comments.WithTokenKey([]byte(strings.Repeat("t", 32))))
 	require.NoError(t, err)
 	e.auth, err = bloghttp.NewTokenAuth(modToken, "Mod Erator", []byte(strings.Repeat("k", 32)))

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog/bloghttp"
-	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // TestServer_PageCacheBypassCookies checks that the Server's page cache
@@ -27,7 +27,7 @@ func TestServer_PageCacheBypassCookies(t *testing.T) {
 		{name: "no cookie", want: "hit"},
 		{name: "unrelated cookie", cookie: &http.Cookie{Name: "theme", Value: "dark"}, want: "hit"},
 		{name: "moderator cookie", cookie: &http.Cookie{Name: bloghttp.AdminCookie, Value: "unreadable"}, want: "bypass"},
-		{name: "commenter cookie", cookie: &http.Cookie{Name: comments.RememberCookie, Value: "unreadable"}, want: "bypass"},
+		{name: "commenter cookie", cookie: &http.Cookie{Name: commentshttp.RememberCookie, Value: "unreadable"}, want: "bypass"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

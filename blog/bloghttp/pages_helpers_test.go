@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
@@ -76,10 +77,9 @@ func newPageSite(t testing.TB, cfg pageSiteConfig) *pageSite {
 	}
 	b, err := blog.New(bs, blog.WithClock(clock))
 	require.NoError(t, err)
-	cs, err := comments.NewService(cstore,
+	cs, err := comments.NewService(cstore, blogcomments.Threads(b),
 		comments.WithClock(clock),
 		comments.WithTokenAge(0, time.Hour),
-		comments.WithThreads(bloghttp.Threads(b)),
 		comments.WithFloodInterval(0),
 		comments.WithTokenKey([]byte(strings.Repeat("k", 32))),
 	)

@@ -14,6 +14,7 @@ import (
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // threadKey is the comment thread key of a post: its ID in decimal.
@@ -62,7 +63,7 @@ func parsePageNumber(v string) (int, bool) {
 // A ?cpage= that is not a page of p's comments is 404. A page that shows
 // the visitor something of their own (their comment awaiting moderation,
 // their remembered or refused form, their login) is never cached.
-func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post, form *comments.FormState, status int) {
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post, form *commentshttp.FormState, status int) {
 	page, personal, err := s.postPage(r, p, form)
 	if err != nil {
 		s.fail(w, r, err)
@@ -82,7 +83,7 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request, p *blog.Post,
 // again), likes and the neighbouring posts. personal reports whether the
 // page shows the visitor something of their own. A ?cpage= that is not a
 // page of p's comments is an error wrapping [blog.ErrNotFound].
-func (s *Server) postPage(r *http.Request, p *blog.Post, form *comments.FormState) (page *PostPage, personal bool, err error) {
+func (s *Server) postPage(r *http.Request, p *blog.Post, form *commentshttp.FormState) (page *PostPage, personal bool, err error) {
 	ctx := r.Context()
 	thread, pending, personal, err := s.loadComments(r, p)
 	if err != nil {
@@ -167,20 +168,20 @@ func (s *Server) commentPageLinks(p *blog.Post, thread comments.ThreadPage) []Pa
 // its comments: form again when it is not nil (a refused comment), else a
 // new one filled from the visitor's remembered details and ?replytocom=.
 // personal reports whether the form shows the visitor's own details.
-func (s *Server) replyForm(r *http.Request, p *blog.Post, cpage int, form *comments.FormState) (f *CommentForm, personal bool) {
+func (s *Server) replyForm(r *http.Request, p *blog.Post, cpage int, form *commentshttp.FormState) (f *CommentForm, personal bool) {
 	ctx := r.Context()
 	key := threadKey(p)
 	f = &CommentForm{
 		TokenField:    comments.TokenField,
 		HoneypotField: comments.HoneypotField,
-		RememberField: comments.RememberField,
+		RememberField: commentshttp.RememberField,
 	}
 	if form != nil {
 		f.State = *form
 		personal = true
 	} else {
-		f.State = comments.FormState{Thread: key}
-		if a, ok := comments.Remembered(r); ok {
+		f.State = commentshttp.FormState{Thread: key}
+		if a, ok := commentshttp.Remembered(r); ok {
 			f.State.Author, f.State.Email, f.State.URL, f.State.Remember = a.Name, a.Email, a.URL, true
 			personal = true
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 func TestPost_page(t *testing.T) {
@@ -81,7 +82,7 @@ func TestPost_page(t *testing.T) {
 		assert.NotContains(t, body, `id="comment-`+itoa(held.ID)+`"`, "a held comment is not shown to visitors")
 	})
 	t.Run("form fields", func(t *testing.T) {
-		for _, name := range []string{"author", "email", "url", "comment", "comment_post_ID", "comment_parent", comments.TokenField, comments.HoneypotField, comments.RememberField} {
+		for _, name := range []string{"author", "email", "url", "comment", "comment_post_ID", "comment_parent", comments.TokenField, comments.HoneypotField, commentshttp.RememberField} {
 			assert.Contains(t, body, `name="`+name+`"`, name)
 		}
 		assert.Contains(t, body, `name="comment_post_ID" value="`+itoa(p.ID)+`"`)
@@ -132,11 +133,11 @@ func rememberCookie(t testing.TB, s *pageSite, p *blog.Post) *http.Cookie {
 	t.Helper()
 	page := s.get(s.srv.PostURL(p)).Body.String()
 	w := s.do(pageReq{method: http.MethodPost, target: "/comments", form: commentForm(p, formToken(t, page), "Remembered Rita", "Hello there", func(v map[string][]string) {
-		v[comments.RememberField] = []string{"yes"}
+		v[commentshttp.RememberField] = []string{"yes"}
 	})})
 	require.Equal(t, http.StatusSeeOther, w.Code, w.Body.String())
 	for _, c := range w.Result().Cookies() {
-		if c.Name == comments.RememberCookie {
+		if c.Name == commentshttp.RememberCookie {
 			return c
 		}
 	}

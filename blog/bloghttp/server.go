@@ -16,6 +16,7 @@ import (
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // Site describes the blog to its visitors and to feed readers.
@@ -285,7 +286,7 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 	if c.cacheBytes > 0 {
 		s.expire = make(chan struct{}, 1)
 		cache := pagecache.New(c.cacheBytes, b.Now,
-			pagecache.WithBypassCookies(AdminCookie, comments.RememberCookie),
+			pagecache.WithBypassCookies(AdminCookie, commentshttp.RememberCookie),
 			// A host's Authorizer may know a moderator by the host's own
 			// cookie: never cache what a moderator is shown.
 			pagecache.WithBypass(func(r *http.Request) bool {

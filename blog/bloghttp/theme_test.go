@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
@@ -99,7 +100,7 @@ func TestTheme_hostOverrides(t *testing.T) {
 func TestTheme_badTemplates(t *testing.T) {
 	b, err := blog.New(memstore.New())
 	require.NoError(t, err)
-	cs, err := comments.NewService(memstore.New())
+	cs, err := comments.NewService(memstore.New(), blogcomments.Threads(b))
 	require.NoError(t, err)
 	for name, files := range map[string]map[string]string{
 		"syntax":        {"post.html": `{{define "content"}}{{.Page.Post.Title}{{end}}`},

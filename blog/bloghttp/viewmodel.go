@@ -12,6 +12,7 @@ import (
 	"github.com/folioblog/folio/archive"
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // View is dot in every template: the site, the page's own data in Page,
@@ -141,7 +142,7 @@ type CommentForm struct {
 	// the reasons in State.Errors and State.Message, or a new form's
 	// (filled from the visitor's remembered details), and State.Action,
 	// the URL the form posts to, and State.Token, its anti-forgery token.
-	State      comments.FormState
+	State      commentshttp.FormState
 	LoggedInAs string // the name of the moderator or signed-in reader: no name, email or website fields
 	ReplyTo    string // the name of the author of the comment replied to; "" for a comment on the post
 	CancelURL  string // the href that cancels the reply; "" when there is none to cancel

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/wordpress"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
@@ -58,7 +59,7 @@ func ExampleImporter_Import() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cs, err := comments.NewService(store)
+	cs, err := comments.NewService(store, blogcomments.Threads(b))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/memstore"
@@ -174,7 +175,6 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	}
 	a.blog = b
 	copts := []comments.Option{
-		comments.WithThreads(bloghttp.Threads(b)),
 		comments.WithRules(memberRules()...),
 		comments.WithTokenKey(derive(secret, "comment forms")),
 		comments.WithLogger(cfg.log),
@@ -182,7 +182,7 @@ func newApp(ctx context.Context, cfg config) (*app, error) {
 	if cfg.noTokenMinAge {
 		copts = append(copts, comments.WithTokenAge(0, comments.DefaultTokenMaxAge))
 	}
-	cs, err := comments.NewService(store, copts...)
+	cs, err := comments.NewService(store, blogcomments.Threads(b), copts...)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,9 @@ import (
 	"strconv"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 	"github.com/folioblog/folio/storage/memstore"
 )
 
@@ -38,7 +40,7 @@ func newHandler(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc, err := comments.NewService(store)
+	svc, err := comments.NewService(store, blogcomments.Threads(b))
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +59,7 @@ func newHandler(ctx context.Context) (http.Handler, error) {
 		URL      func(*blog.Post) string
 	}
 	mux := http.NewServeMux()
-	mux.Handle("POST /comments", svc.FormHandler(comments.WithRedirect(func(r *http.Request, c *comments.Comment) string {
+	mux.Handle("POST /comments", commentshttp.NewHandler(svc, commentshttp.WithRedirect(func(r *http.Request, c *comments.Comment) string {
 		id, _ := strconv.ParseInt(c.Thread, 10, 64)
 		p, err := b.PublicPost(r.Context(), id)
 		if err != nil {

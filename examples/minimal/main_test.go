@@ -53,3 +53,32 @@ func TestMinimal(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusForbidden, res.StatusCode)
 }
+
+// TestMinimal_commentThreads checks that comments hang only on posts the
+// blog has: a comment on a post that does not exist is refused as not
+// found, before its form token is even looked at.
+func TestMinimal_commentThreads(t *testing.T) {
+	h, err := newHandler(context.Background())
+	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		thread string
+		want   int
+	}{
+		{"existing post, no token", "1", http.StatusForbidden},
+		{"missing post", "999", http.StatusNotFound},
+		{"not a post", "about", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := url.Values{
+				"comment_post_ID": {tt.thread}, "author": {"Ann"}, "email": {"ann@example.com"}, "comment": {"Hello"},
+			}
+			r := httptest.NewRequest(http.MethodPost, "/comments", strings.NewReader(form.Encode()))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			assert.Equal(t, tt.want, w.Code, w.Body.String())
+		})
+	}
+}

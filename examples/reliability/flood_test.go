@@ -138,7 +138,7 @@ func TestNonceCache_BoundedUnderManyVisitors(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	cache := comments.NewNonceCache(limit, clock)
-	svc, err := comments.NewService(memstore.New(),
+	svc, err := comments.NewService(memstore.New(), anyThread,
 		comments.WithClock(clock),
 		comments.WithLogger(slog.New(slog.DiscardHandler)),
 		comments.WithTokenKey([]byte("a key of at least thirty-two bytes, for tests")),

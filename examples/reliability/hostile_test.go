@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // hostileSite is a running site with what the hostile-input tests need.
@@ -75,7 +76,7 @@ func TestHostile_CommentForm(t *testing.T) {
 		stored int // comments stored by the row
 	}{
 		{"OversizedBody", form(func(f url.Values) {
-			f.Set(comments.FieldComment, strings.Repeat("x", comments.DefaultMaxFormBytes+1))
+			f.Set(comments.FieldComment, strings.Repeat("x", commentshttp.DefaultMaxFormBytes+1))
 		}), http.StatusRequestEntityTooLarge, 0},
 		{"InvalidUTF8Author", form(func(f url.Values) { f.Set(comments.FieldAuthor, "Ada \xff\xfe") }), http.StatusUnprocessableEntity, 0},
 		{"InvalidUTF8Comment", form(func(f url.Values) { f.Set(comments.FieldComment, "broken \xc3\x28 text") }), http.StatusUnprocessableEntity, 0},

@@ -16,6 +16,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/wordpress"
 	"github.com/folioblog/folio/comments"
 )
@@ -57,7 +58,7 @@ func runImport(ctx context.Context, cfg config, file string, stderr io.Writer) e
 		}
 		opts = append(opts, wordpress.WithUploads(os.DirFS(cfg.uploads)))
 	}
-	cs, err := comments.NewService(st, comments.WithLogger(cfg.log))
+	cs, err := comments.NewService(st, blogcomments.Threads(b), comments.WithLogger(cfg.log))
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

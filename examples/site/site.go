@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/bloghttp"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/pgstore"
@@ -128,7 +129,6 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 		return nil, fmt.Errorf("blog: %w", err)
 	}
 	copts := []comments.Option{
-		comments.WithThreads(bloghttp.Threads(s.blog)),
 		comments.WithTokenKey(deriveKey(secret, "comment form tokens")),
 		comments.WithLogger(cfg.log),
 		comments.WithClock(cfg.now),
@@ -136,7 +136,7 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 	if cfg.noTokenMinAge {
 		copts = append(copts, comments.WithTokenAge(0, comments.DefaultTokenMaxAge))
 	}
-	if s.comments, err = comments.NewService(st, copts...); err != nil {
+	if s.comments, err = comments.NewService(st, blogcomments.Threads(s.blog), copts...); err != nil {
 		return nil, fmt.Errorf("comments: %w", err)
 	}
 	auth, err := bloghttp.NewTokenAuth(cfg.adminToken, journalAuthor.Name, deriveKey(secret, "moderator sessions"))

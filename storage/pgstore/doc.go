@@ -47,9 +47,8 @@
 // An error that comes from the connection rather than from the statement
 // — the server cannot be reached, it terminated the session (SQLSTATE
 // class 08, 57P01 to 57P03), the stream ended or timed out — matches
-// [blog.ErrUnavailable] with errors.Is, and reports true from a
-// Temporary() bool method for packages that do not import blog; the HTTP
-// layer answers such failures 503 with Retry-After. The pool replaces the
+// [blog.ErrUnavailable] and [comments.ErrUnavailable] with errors.Is; the
+// HTTP layer answers such failures 503 with Retry-After. The pool replaces the
 // lost connections, so the same call may succeed a moment later. Every
 // other error (a missing row, a conflict, a bad argument) does not match.
 //

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/comments"
 )
 
 // tsArg is a time as a timestamptz argument: NULL for the zero time.
@@ -112,24 +113,21 @@ func (s *Store) writeRow(ctx context.Context, query string, args []any, dest ...
 }
 
 // unavailableError marks an error of the connection to PostgreSQL rather
-// than of the statement: it matches [blog.ErrUnavailable] with errors.Is
-// and unwraps to the driver's error.
+// than of the statement: it matches [blog.ErrUnavailable] and
+// [comments.ErrUnavailable] with errors.Is (the Store serves both) and
+// unwraps to the driver's error.
 type unavailableError struct{ err error }
 
 func (e *unavailableError) Error() string { return e.err.Error() }
 
-func (e *unavailableError) Unwrap() error { return e.err }
+func (e *unavailableError) Unwrap() []error {
+	return []error{e.err, blog.ErrUnavailable, comments.ErrUnavailable}
+}
 
-// Is reports whether target is blog.ErrUnavailable.
-func (e *unavailableError) Is(target error) bool { return target == blog.ErrUnavailable }
-
-// Temporary reports true: the same call may succeed later. Layers that
-// cannot import blog (the comments package) recognise an outage by it.
-func (e *unavailableError) Temporary() bool { return true }
-
-// dbErr returns err marked as matching [blog.ErrUnavailable] when it says
-// the database could not be reached or the connection was lost, so that
-// the same call may succeed later (the pool reconnects); any other error,
+// dbErr returns err marked as matching [blog.ErrUnavailable] and
+// [comments.ErrUnavailable] when it says the database could not be
+// reached or the connection was lost, so that the same call may succeed
+// later (the pool reconnects); any other error,
 // nil included, is returned as it is.
 func dbErr(err error) error {
 	if err == nil || errors.Is(err, blog.ErrUnavailable) || !connLost(err) {

@@ -74,6 +74,7 @@ func TestStore_LostConnectionIsUnavailable(t *testing.T) {
 	}
 	require.Error(t, err)
 	assert.ErrorIs(t, err, blog.ErrUnavailable)
+	assert.ErrorIs(t, err, comments.ErrUnavailable, "the same outage, for the comments")
 	assert.False(t, errors.Is(err, blog.ErrConflict), "a lost connection is no conflict: %v", err)
 	require.NoError(t, tx.Rollback(ctx))
 
@@ -83,6 +84,7 @@ func TestStore_LostConnectionIsUnavailable(t *testing.T) {
 	_, err = st.LatestComment(ctx, "192.0.2.1", "nobody@example.com")
 	assert.ErrorIs(t, err, comments.ErrNotFound)
 	assert.False(t, errors.Is(err, blog.ErrUnavailable), "a missing row is not an outage")
+	assert.False(t, errors.Is(err, comments.ErrUnavailable), "a missing row is not an outage")
 }
 
 // TestStore_UnreachableIsUnavailable: a store whose server went away
@@ -113,4 +115,5 @@ func TestStore_UnreachableIsUnavailable(t *testing.T) {
 	_, err = pgstore.New(ctx, badPool, pgstore.WithSchema(schema))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, blog.ErrUnavailable, "%v", err)
+	assert.ErrorIs(t, err, comments.ErrUnavailable, "%v", err)
 }

@@ -1,4 +1,4 @@
-package comments_test
+package commentshttp_test
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 	"github.com/folioblog/folio/storage/memstore"
 )
 
@@ -51,11 +52,11 @@ func post(t testing.TB, handler http.Handler, form url.Values, edit ...func(*htt
 	return w
 }
 
-func TestFormHandler_success(t *testing.T) {
+func TestNewHandler_success(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, comments.WithRules())
 	var hooked *comments.Comment
-	handler := h.svc.FormHandler(comments.WithRedirect(func(r *http.Request, c *comments.Comment) string {
+	handler := commentshttp.NewHandler(h.svc, commentshttp.WithRedirect(func(r *http.Request, c *comments.Comment) string {
 		hooked = c
 		return permalink(r, c)
 	}))
@@ -73,18 +74,18 @@ func TestFormHandler_success(t *testing.T) {
 	assert.Contains(t, string(hooked.HTML), "<em>there</em>")
 }
 
-func TestFormHandler_method(t *testing.T) {
+func TestNewHandler_method(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodHead} {
 		w := httptest.NewRecorder()
-		h.svc.FormHandler().ServeHTTP(w, httptest.NewRequest(m, "/comments", nil))
+		commentshttp.NewHandler(h.svc).ServeHTTP(w, httptest.NewRequest(m, "/comments", nil))
 		assert.Equal(t, http.StatusMethodNotAllowed, w.Code, m)
 		assert.Equal(t, http.MethodPost, w.Header().Get("Allow"))
 	}
 }
 
-func TestFormHandler_refusals(t *testing.T) {
+func TestNewHandler_refusals(t *testing.T) {
 	t.Parallel()
 	threads := comments.ThreadPolicyFunc(func(_ context.Context, key string) (comments.ThreadInfo, error) {
 		switch key {
@@ -127,8 +128,8 @@ func TestFormHandler_refusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, comments.WithRules(), comments.WithThreads(threads))
-			handler := h.svc.FormHandler(comments.WithRedirect(permalink))
+			h := newHarnessThreads(t, threads, comments.WithRules())
+			handler := commentshttp.NewHandler(h.svc, commentshttp.WithRedirect(permalink))
 			if tt.before != nil {
 				tt.before(t, h, handler)
 			}
@@ -155,12 +156,12 @@ func TestFormHandler_refusals(t *testing.T) {
 	}
 }
 
-func TestFormHandler_escapesTheFormShownAgain(t *testing.T) {
+func TestNewHandler_escapesTheFormShownAgain(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	var state comments.FormState
+	var state commentshttp.FormState
 	var status int
-	capture := comments.WithFormRenderer(func(w http.ResponseWriter, _ *http.Request, code int, f comments.FormState) {
+	capture := commentshttp.WithFormRenderer(func(w http.ResponseWriter, _ *http.Request, code int, f commentshttp.FormState) {
 		state, status = f, code
 		w.WriteHeader(code)
 	})
@@ -171,7 +172,7 @@ func TestFormHandler_escapesTheFormShownAgain(t *testing.T) {
 	f.Set(comments.FieldComment, "</textarea>"+xss)
 
 	// The default page escapes every value.
-	w := post(t, h.svc.FormHandler(), f)
+	w := post(t, commentshttp.NewHandler(h.svc), f)
 	require.Equal(t, http.StatusUnprocessableEntity, w.Code)
 	body := w.Body.String()
 	assert.NotContains(t, body, "<script>")
@@ -180,7 +181,7 @@ func TestFormHandler_escapesTheFormShownAgain(t *testing.T) {
 	assert.Equal(t, "text/html; charset=utf-8", w.Header().Get("Content-Type"))
 
 	// A host's renderer gets the values as sent, the problems and a new token.
-	post(t, h.svc.FormHandler(capture), f)
+	post(t, commentshttp.NewHandler(h.svc, capture), f)
 	assert.Equal(t, http.StatusUnprocessableEntity, status)
 	assert.Equal(t, xss, state.Author)
 	assert.Equal(t, "bad", state.Email)
@@ -193,27 +194,27 @@ func TestFormHandler_escapesTheFormShownAgain(t *testing.T) {
 	assert.NoError(t, h.svc.VerifyToken(context.Background(), state.Token, "p", "192.0.2.1"), "the new token works")
 }
 
-func TestFormHandler_tooLarge(t *testing.T) {
+func TestNewHandler_tooLarge(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	f := h.form("p")
-	f.Set(comments.FieldComment, strings.Repeat("x", comments.DefaultMaxFormBytes))
-	w := post(t, h.svc.FormHandler(), f)
+	f.Set(comments.FieldComment, strings.Repeat("x", commentshttp.DefaultMaxFormBytes))
+	w := post(t, commentshttp.NewHandler(h.svc), f)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 	assert.Empty(t, mustList(t, h, "p"))
 
 	f.Set(comments.FieldComment, strings.Repeat("x", 600))
-	w = post(t, h.svc.FormHandler(comments.WithMaxFormBytes(512)), f)
+	w = post(t, commentshttp.NewHandler(h.svc, commentshttp.WithMaxFormBytes(512)), f)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 
 	f.Set(comments.FieldComment, strings.Repeat("x", comments.MaxCommentBytes))
-	w = post(t, h.svc.FormHandler(), f)
+	w = post(t, commentshttp.NewHandler(h.svc), f)
 	assert.Equal(t, http.StatusSeeOther, w.Code, "a comment at its limit fits in the default")
 
 	h.clock.Advance(time.Minute)
 	f = h.form("p")
 	f.Set(comments.FieldComment, strings.Repeat("€", comments.MaxCommentBytes/3)) // sent as %E2%82%AC
-	w = post(t, h.svc.FormHandler(), f)
+	w = post(t, commentshttp.NewHandler(h.svc), f)
 	assert.Equal(t, http.StatusSeeOther, w.Code, "so does one in a script sent percent-encoded")
 }
 
@@ -229,14 +230,14 @@ func (f failingStore) CreateCommentGuarded(ctx context.Context, c *comments.Comm
 	return f.CreateComment(ctx, c)
 }
 
-func TestFormHandler_internalError(t *testing.T) {
+func TestNewHandler_internalError(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
-	svc, err := comments.NewService(failingStore{memstore.New()}, comments.WithRules(), comments.WithTokenKey(testKey),
-		comments.WithTokenAge(0, time.Hour), comments.WithLogger(slogTo(&logs)))
+	svc, err := comments.NewService(failingStore{memstore.New()}, openThreads, comments.WithRules(), comments.WithTokenKey(testKey),
+		comments.WithTokenAge(0, time.Hour), comments.WithLogger(quietLogger()))
 	require.NoError(t, err)
 	h := &harness{svc: svc}
-	w := post(t, svc.FormHandler(), h.form("p"))
+	w := post(t, commentshttp.NewHandler(svc, commentshttp.WithLogger(slogTo(&logs))), h.form("p"))
 	assert.Equal(t, http.StatusInternalServerError, w.Code)
 	assert.NotContains(t, w.Body.String(), "secret_admin")
 	assert.Contains(t, logs.String(), "secret_admin", "logged for the host")
@@ -245,30 +246,27 @@ func TestFormHandler_internalError(t *testing.T) {
 // lostStore fails every write as a store does whose database went away.
 type lostStore struct{ *memstore.Store }
 
-type connLost struct{}
-
-func (connLost) Error() string   { return "connection reset by peer" }
-func (connLost) Temporary() bool { return true }
-
-func (lostStore) CreateComment(context.Context, *comments.Comment) error { return connLost{} }
+func (lostStore) CreateComment(context.Context, *comments.Comment) error {
+	return fmt.Errorf("connection reset by peer: %w", comments.ErrUnavailable)
+}
 
 func (f lostStore) CreateCommentGuarded(ctx context.Context, c *comments.Comment, _ time.Time) error {
 	return f.CreateComment(ctx, c)
 }
 
-func TestFormHandler_unavailable(t *testing.T) {
+func TestNewHandler_unavailable(t *testing.T) {
 	t.Parallel()
-	svc, err := comments.NewService(lostStore{memstore.New()}, comments.WithRules(), comments.WithTokenKey(testKey),
+	svc, err := comments.NewService(lostStore{memstore.New()}, openThreads, comments.WithRules(), comments.WithTokenKey(testKey),
 		comments.WithTokenAge(0, time.Hour), comments.WithLogger(quietLogger()))
 	require.NoError(t, err)
 	h := &harness{svc: svc}
-	w := post(t, svc.FormHandler(), h.form("p"))
+	w := post(t, commentshttp.NewHandler(svc), h.form("p"))
 	assert.Equal(t, http.StatusServiceUnavailable, w.Code, "a temporary failure asks the visitor to try again")
 	assert.Equal(t, "5", w.Header().Get("Retry-After"))
 	assert.NotContains(t, w.Body.String(), "connection reset", "no detail is shown")
 }
 
-func TestFormHandler_remember(t *testing.T) {
+func TestNewHandler_remember(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
@@ -286,9 +284,9 @@ func TestFormHandler_remember(t *testing.T) {
 			f := h.form("p")
 			f.Set(comments.FieldAuthor, "Ann; \"Ä\"")
 			if tt.remember {
-				f.Set(comments.RememberField, "yes")
+				f.Set(commentshttp.RememberField, "yes")
 			}
-			w := post(t, h.svc.FormHandler(), f, func(r *http.Request) {
+			w := post(t, commentshttp.NewHandler(h.svc), f, func(r *http.Request) {
 				if tt.tls {
 					r.TLS = &tls.ConnectionState{}
 				}
@@ -297,7 +295,7 @@ func TestFormHandler_remember(t *testing.T) {
 			cookies := w.Result().Cookies()
 			require.Len(t, cookies, 1)
 			ck := cookies[0]
-			assert.Equal(t, comments.RememberCookie, ck.Name)
+			assert.Equal(t, commentshttp.RememberCookie, ck.Name)
 			assert.True(t, ck.HttpOnly)
 			assert.Equal(t, http.SameSiteLaxMode, ck.SameSite)
 			assert.Equal(t, tt.tls, ck.Secure)
@@ -309,7 +307,7 @@ func TestFormHandler_remember(t *testing.T) {
 			assert.Positive(t, ck.MaxAge)
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
 			r.AddCookie(ck)
-			a, ok := comments.Remembered(r)
+			a, ok := commentshttp.Remembered(r)
 			require.True(t, ok)
 			assert.Equal(t, comments.Author{Name: "Ann; \"Ä\"", Email: "ann@example.com", URL: "https://ann.example/"}, a)
 		})
@@ -318,9 +316,9 @@ func TestFormHandler_remember(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t)
 		f := h.form("p")
-		f.Set(comments.RememberField, "yes")
+		f.Set(commentshttp.RememberField, "yes")
 		f.Del(comments.FieldEmail)
-		w := post(t, h.svc.FormHandler(), f)
+		w := post(t, commentshttp.NewHandler(h.svc), f)
 		require.Equal(t, http.StatusUnprocessableEntity, w.Code)
 		assert.Empty(t, w.Result().Cookies())
 	})
@@ -328,8 +326,8 @@ func TestFormHandler_remember(t *testing.T) {
 		t.Parallel()
 		for _, v := range []string{"", "!!!", "YXV0aG9yPQ"} {
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
-			r.AddCookie(&http.Cookie{Name: comments.RememberCookie, Value: v})
-			a, ok := comments.Remembered(r)
+			r.AddCookie(&http.Cookie{Name: commentshttp.RememberCookie, Value: v})
+			a, ok := commentshttp.Remembered(r)
 			if v == "YXV0aG9yPQ" { // "author=": an empty but well-formed cookie
 				assert.True(t, ok)
 				assert.Zero(t, a)
@@ -340,22 +338,22 @@ func TestFormHandler_remember(t *testing.T) {
 	})
 }
 
-func TestFormHandler_identity(t *testing.T) {
+func TestNewHandler_identity(t *testing.T) {
 	t.Parallel()
 	admin := comments.Author{UserID: "1", Name: "Site Admin", Email: "admin@example.com", Verified: true}
-	identity := comments.WithIdentity(func(r *http.Request) (comments.Author, bool, bool) {
+	identity := commentshttp.WithIdentity(func(r *http.Request) (comments.Author, bool, bool) {
 		if r.Header.Get("X-Test-User") == "" {
 			return comments.Author{}, false, false
 		}
 		return admin, true, true
 	})
-	exempt := comments.WithTokenExempt(func(r *http.Request) bool { return r.Header.Get("Authorization") != "" })
+	exempt := commentshttp.WithTokenExempt(func(r *http.Request) bool { return r.Header.Get("Authorization") != "" })
 	asAdmin := func(r *http.Request) { r.Header.Set("X-Test-User", "1") }
 	bearer := func(r *http.Request) { r.Header.Set("Authorization", "Bearer x") }
 
 	h := newHarness(t, comments.WithRules(comments.ManualModeration()))
 	var got *comments.Comment
-	handler := h.svc.FormHandler(identity, exempt, comments.WithRedirect(func(r *http.Request, c *comments.Comment) string {
+	handler := commentshttp.NewHandler(h.svc, identity, exempt, commentshttp.WithRedirect(func(r *http.Request, c *comments.Comment) string {
 		got = c
 		return "/p/"
 	}))
@@ -384,12 +382,12 @@ func TestFormHandler_identity(t *testing.T) {
 	assert.Equal(t, comments.StatusPending, got.Status, "an anonymous visitor is moderated")
 }
 
-func TestFormHandler_honeypotLooksTaken(t *testing.T) {
+func TestNewHandler_honeypotLooksTaken(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, comments.WithRules())
 	f := h.form("p")
 	f.Set(comments.HoneypotField, "https://spam.example")
-	w := post(t, h.svc.FormHandler(comments.WithRedirect(permalink)), f)
+	w := post(t, commentshttp.NewHandler(h.svc, commentshttp.WithRedirect(permalink)), f)
 	require.Equal(t, http.StatusSeeOther, w.Code)
 	list := mustList(t, h, "p")
 	require.Len(t, list, 1)
@@ -397,7 +395,7 @@ func TestFormHandler_honeypotLooksTaken(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("/posts/p/#comment-%d", list[0].ID), w.Header().Get("Location"))
 }
 
-func TestFormHandler_redirectSafety(t *testing.T) {
+func TestNewHandler_redirectSafety(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -413,26 +411,26 @@ func TestFormHandler_redirectSafety(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, comments.WithRules())
-			var opts []comments.HandlerOption
+			opts := []commentshttp.Option{commentshttp.WithLogger(quietLogger())}
 			if tt.hook != nil {
-				opts = append(opts, comments.WithRedirect(tt.hook))
+				opts = append(opts, commentshttp.WithRedirect(tt.hook))
 			}
-			w := post(t, h.svc.FormHandler(opts...), h.form("p"))
+			w := post(t, commentshttp.NewHandler(h.svc, opts...), h.form("p"))
 			require.Equal(t, http.StatusSeeOther, w.Code)
 			list := mustList(t, h, "p")
 			require.Len(t, list, 1)
 			assert.Equal(t, fmt.Sprintf("%s#comment-%d", tt.want, list[0].ID), w.Header().Get("Location"))
 			for _, ck := range w.Result().Cookies() {
-				assert.Equal(t, comments.RememberCookie, ck.Name, "no header but the handler's own")
+				assert.Equal(t, commentshttp.RememberCookie, ck.Name, "no header but the handler's own")
 			}
 		})
 	}
 }
 
-func TestFormHandler_clientIPAndMultipart(t *testing.T) {
+func TestNewHandler_clientIPAndMultipart(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, comments.WithRules())
-	handler := h.svc.FormHandler(comments.WithClientIP(func(r *http.Request) string { return r.Header.Get("X-Real-IP") }))
+	handler := commentshttp.NewHandler(h.svc, commentshttp.WithClientIP(func(r *http.Request) string { return r.Header.Get("X-Real-IP") }))
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, vs := range h.form("p") {
@@ -448,4 +446,36 @@ func TestFormHandler_clientIPAndMultipart(t *testing.T) {
 	list := mustList(t, h, "p")
 	require.Len(t, list, 1)
 	assert.Equal(t, "203.0.113.9", list[0].IP)
+}
+
+func TestStatusOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		err   error
+		want  int
+		known bool
+	}{
+		{"validation", &comments.ValidationError{Fields: []comments.FieldError{{Field: comments.FieldEmail}}}, http.StatusUnprocessableEntity, true},
+		{"bad token", fmt.Errorf("submit: %w", comments.ErrBadToken), http.StatusForbidden, true},
+		{"too new a token", &comments.TokenError{Problem: comments.TokenTooNew}, http.StatusForbidden, true},
+		{"closed", fmt.Errorf("thread: %w", comments.ErrClosed), http.StatusForbidden, true},
+		{"no thread", fmt.Errorf("thread: %w", comments.ErrNotFound), http.StatusNotFound, true},
+		{"duplicate", comments.ErrDuplicate, http.StatusConflict, true},
+		{"flood", &comments.FloodError{RetryAfter: time.Second}, http.StatusTooManyRequests, true},
+		{"too large", commentshttp.ErrTooLarge, http.StatusRequestEntityTooLarge, true},
+		{"bad form", commentshttp.ErrBadForm, http.StatusBadRequest, true},
+		{"store down", fmt.Errorf("store: %w", comments.ErrUnavailable), http.StatusServiceUnavailable, true},
+		{"deadline", fmt.Errorf("store: %w", context.DeadlineExceeded), http.StatusServiceUnavailable, true},
+		{"anything else", errors.New("disk on fire"), http.StatusInternalServerError, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			status, msg, known := commentshttp.StatusOf(tt.err)
+			assert.Equal(t, tt.want, status)
+			assert.Equal(t, tt.known, known)
+			assert.NotEmpty(t, msg)
+		})
+	}
 }
