@@ -217,7 +217,7 @@ func newCommentMarkdown(cfg renderConfig) goldmark.Markdown {
 			),
 		),
 		goldmark.WithParserOptions(
-			parser.WithASTTransformers(util.Prioritized(linkGuard{images: cfg.images}, 100)),
+			parser.WithASTTransformers(util.Prioritized(linkGuard{keepImages: cfg.images}, 100)),
 		),
 		goldmark.WithRendererOptions(html.WithHardWraps(), html.WithUnsafe()),
 	)
@@ -347,7 +347,7 @@ func mailtoURLPolicy(u *url.URL) bool { return u.Opaque != "" && u.Host == "" }
 // images into their alt text unless enabled (and their source is http(s)),
 // and turns headings into paragraphs. It checks each URL as it will be
 // written into the HTML, by the same rules the sanitiser applies after it.
-type linkGuard struct{ images bool }
+type linkGuard struct{ keepImages bool }
 
 var relName, relValue = []byte("rel"), []byte(LinkRel)
 
@@ -377,7 +377,7 @@ func (g linkGuard) Transform(doc *ast.Document, reader text.Reader, _ parser.Con
 				autolinks = append(autolinks, n)
 			}
 		case *ast.Image:
-			if !g.images || !allowedImageURL(string(util.URLEscape(n.Destination, true))) {
+			if !g.keepImages || !allowedImageURL(string(util.URLEscape(n.Destination, true))) {
 				unwrap = append(unwrap, n)
 			}
 		case *ast.Heading:
