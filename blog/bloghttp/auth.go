@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/folioblog/folio/blog/bloghttp/internal/failures"
 	"github.com/folioblog/folio/comments"
 )
 
@@ -82,16 +83,11 @@ type TokenAuth struct {
 	now   func() time.Time
 
 	mu       sync.Mutex
-	failures map[string]*loginFailures // by client network (comments.NetworkKey)
-	revoked  map[string]time.Time      // session nonce → its expiry
+	failures *failures.Table      // by client network (comments.NetworkKey)
+	revoked  map[string]time.Time // session nonce → its expiry
 }
 
 var _ Authorizer = (*TokenAuth)(nil)
-
-type loginFailures struct {
-	count int
-	first time.Time
-}
 
 // NewTokenAuth returns a TokenAuth for the moderator name (shown on the
 // comments they write; "Moderator" if empty) who knows token, at least
@@ -114,12 +110,12 @@ func NewTokenAuth(token string, name string, secret []byte) (*TokenAuth, error) 
 		name = "Moderator"
 	}
 	a := &TokenAuth{
-		name:     name,
-		token:    sha256.Sum256([]byte(token)),
-		now:      time.Now,
-		failures: map[string]*loginFailures{},
-		revoked:  map[string]time.Time{},
+		name:    name,
+		token:   sha256.Sum256([]byte(token)),
+		now:     time.Now,
+		revoked: map[string]time.Time{},
 	}
+	a.failures = failures.New(LoginFailureWindow, maxTrackedAddrs, func() time.Time { return a.now() })
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte("folio admin session key\x00"))
 	mac.Write(a.token[:])
@@ -236,57 +232,17 @@ func (a *TokenAuth) revoke(value string) {
 
 // loginWait returns how long the network of addr must wait before it may
 // try again, once it has failed limit times within the window; 0 if it may
-// now. A network not in the table never waits.
+// now.
 func (a *TokenAuth) loginWait(addr string, limit int) time.Duration {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	f := a.failures[comments.NetworkKey(addr)]
-	if f == nil {
-		return 0
-	}
-	now := a.now()
-	if now.Sub(f.first) >= LoginFailureWindow || f.count < limit {
-		return 0
-	}
-	return f.first.Add(LoginFailureWindow).Sub(now)
+	return a.failures.Wait(comments.NetworkKey(addr), limit)
 }
 
 // loginFailed records a failed sign-in, or a wrong bearer token, from the
-// network of addr. When the table is full it forgets the networks whose
-// window has passed, then the one whose window ends first.
-func (a *TokenAuth) loginFailed(addr string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	key := comments.NetworkKey(addr)
-	now := a.now()
-	if a.failures[key] == nil && len(a.failures) >= maxTrackedAddrs {
-		oldest := ""
-		for k, f := range a.failures {
-			switch {
-			case now.Sub(f.first) >= LoginFailureWindow:
-				delete(a.failures, k)
-			case oldest == "" || f.first.Before(a.failures[oldest].first):
-				oldest = k
-			}
-		}
-		if len(a.failures) >= maxTrackedAddrs {
-			delete(a.failures, oldest)
-		}
-	}
-	f := a.failures[key]
-	if f == nil || now.Sub(f.first) >= LoginFailureWindow {
-		f = &loginFailures{first: now}
-		a.failures[key] = f
-	}
-	f.count++
-}
+// network of addr.
+func (a *TokenAuth) loginFailed(addr string) { a.failures.Fail(comments.NetworkKey(addr)) }
 
 // loginSucceeded forgets the failures of the network of addr.
-func (a *TokenAuth) loginSucceeded(addr string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	delete(a.failures, comments.NetworkKey(addr))
-}
+func (a *TokenAuth) loginSucceeded(addr string) { a.failures.Forget(comments.NetworkKey(addr)) }
 
 // checkBearer counts a request whose "Authorization: Bearer" token is
 // wrong as a failure of its network and, once the network has failed
