@@ -15,6 +15,7 @@ import (
 	"github.com/folioblog/folio/archive"
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
+	"github.com/folioblog/folio/blog/bloghttp/internal/theme"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/comments/commentshttp"
 )
@@ -53,7 +54,7 @@ type Server struct {
 	auth         Authorizer
 	secret       []byte        // keys likes' visitor hashes and the moderator's forms
 	expire       chan struct{} // wakes the worker that reschedules the cache's expiry
-	theme        *theme
+	theme        *theme.Theme
 	archive      *archive.Renderer
 	perPage      int
 	commentsPage int

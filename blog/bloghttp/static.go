@@ -14,15 +14,15 @@ import (
 // address). {file} is one path segment naming a file of the theme;
 // anything else — a directory, "..", an encoded slash — is 404.
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
-	f := s.theme.static[r.PathValue("file")]
+	f := s.theme.Static[r.PathValue("file")]
 	if f == nil {
 		s.notFound(w, r)
 		return
 	}
 	pagecache.Depends(w, pagecache.Static)
 	h := w.Header()
-	h.Set("Content-Type", f.contentType)
+	h.Set("Content-Type", f.ContentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("ETag", f.etag)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.data))
+	h.Set("ETag", f.ETag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.Data))
 }

@@ -7,13 +7,10 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
-	"mime"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,135 +20,22 @@ import (
 
 	"github.com/folioblog/folio/archive"
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp/internal/theme"
 	"github.com/folioblog/folio/comments"
 )
 
 //go:embed all:theme
 var defaultThemeFS embed.FS
 
-// layoutName is the template every page executes.
-const layoutName = "layout.html"
-
-// theme is a parsed set of page templates and the static files beside
-// them. It is built once and read by every request.
-type theme struct {
-	pages  map[string]*template.Template // by file name: "post.html"
-	static map[string]*staticFile        // by file name: "folio.css"
-}
-
-// staticFile is one file served under /static/, read at start-up.
-type staticFile struct {
-	data        []byte
-	contentType string
-	etag        string // quoted, from the content's hash
-	version     string // a short content hash for cache-busting queries
-}
-
 // loadTheme parses the default theme with the files of fsys (nil for
-// none) replacing the default ones of the same name. funcs are the
-// template functions.
-func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
+// none) replacing the default ones of the same name, and the archive
+// dropdown's script. funcs are the template functions.
+func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme.Theme, error) {
 	def, err := fs.Sub(defaultThemeFS, "theme")
 	if err != nil {
 		return nil, fmt.Errorf("bloghttp: theme: %w", err)
 	}
-	files := map[string][]byte{} // template file name → text
-	static := map[string][]byte{}
-	if err := readTheme(def, files, static); err != nil {
-		return nil, err
-	}
-	if fsys != nil {
-		if err := readTheme(fsys, files, static); err != nil {
-			return nil, err
-		}
-	}
-	static["archive.js"] = []byte(archive.DropdownScript)
-
-	layout, ok := files[layoutName]
-	if !ok {
-		return nil, fmt.Errorf("bloghttp: theme: no %s", layoutName)
-	}
-	base := template.New(layoutName).Funcs(funcs)
-	if _, err := base.Parse(string(layout)); err != nil {
-		return nil, fmt.Errorf("bloghttp: theme: %w", err)
-	}
-	for name, text := range files {
-		if strings.HasPrefix(name, "_") {
-			if _, err := base.New(name).Parse(string(text)); err != nil {
-				return nil, fmt.Errorf("bloghttp: theme: %w", err)
-			}
-		}
-	}
-	t := &theme{pages: map[string]*template.Template{}, static: map[string]*staticFile{}}
-	for name, text := range files {
-		if name == layoutName || strings.HasPrefix(name, "_") {
-			continue
-		}
-		set, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("bloghttp: theme: %w", err)
-		}
-		if _, err := set.New(name).Parse(string(text)); err != nil {
-			return nil, fmt.Errorf("bloghttp: theme: %w", err)
-		}
-		t.pages[name] = set
-	}
-	for _, need := range []string{"post.html", "list.html", "error.html"} {
-		if t.pages[need] == nil {
-			return nil, fmt.Errorf("bloghttp: theme: no %s", need)
-		}
-	}
-	for name, data := range static {
-		sum := sha256.Sum256(data)
-		ct := mime.TypeByExtension(path.Ext(name))
-		if ct == "" {
-			ct = http.DetectContentType(data)
-		}
-		t.static[name] = &staticFile{
-			data:        data,
-			contentType: ct,
-			etag:        `"` + hex.EncodeToString(sum[:16]) + `"`,
-			version:     hex.EncodeToString(sum[:6]),
-		}
-	}
-	return t, nil
-}
-
-// readTheme adds the templates at the root of fsys and the files under
-// static/ to files and static, replacing entries of the same name.
-func readTheme(fsys fs.FS, files, static map[string][]byte) error {
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return fmt.Errorf("bloghttp: theme: %w", err)
-	}
-	for _, e := range entries {
-		if e.IsDir() || path.Ext(e.Name()) != ".html" {
-			continue
-		}
-		b, err := fs.ReadFile(fsys, e.Name())
-		if err != nil {
-			return fmt.Errorf("bloghttp: theme: %w", err)
-		}
-		files[e.Name()] = b
-	}
-	entries, err = fs.ReadDir(fsys, "static")
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("bloghttp: theme: %w", err)
-	}
-	for _, e := range entries {
-		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		b, err := fs.ReadFile(fsys, "static/"+e.Name())
-		if err != nil {
-			return fmt.Errorf("bloghttp: theme: %w", err)
-		}
-		static[e.Name()] = b
-	}
-	return nil
+	return theme.Load(def, fsys, funcs, map[string][]byte{"archive.js": []byte(archive.DropdownScript)})
 }
 
 // newView returns the view of a page with data, for r.
@@ -202,11 +86,11 @@ func (s *Server) renderView(w http.ResponseWriter, r *http.Request, name string,
 
 // execute runs the layout of page name with v into buf.
 func (s *Server) execute(buf *bytes.Buffer, name string, v *View) error {
-	t := s.theme.pages[name]
+	t := s.theme.Pages[name]
 	if t == nil {
 		return fmt.Errorf("bloghttp: no page template %q", name)
 	}
-	return t.ExecuteTemplate(buf, layoutName, v)
+	return t.ExecuteTemplate(buf, theme.LayoutName, v)
 }
 
 // errorPage answers r with the error page for status: for 404 a search
@@ -235,8 +119,8 @@ func (s *Server) funcs() template.FuncMap {
 		"postURL": s.PostURL,
 		"static": func(name string) string {
 			p := s.Path("/static/" + name)
-			if f := s.theme.static[name]; f != nil {
-				p += "?v=" + f.version
+			if f := s.theme.Static[name]; f != nil {
+				p += "?v=" + f.Version
 			}
 			return p
 		},
