@@ -144,10 +144,10 @@ func (b *Blog) Permalink() *Permalink { return b.permalink }
 // the precision every stored time has.
 func (b *Blog) Now() time.Time { return b.now().UTC().Truncate(time.Microsecond) }
 
-// URL returns the path of p relative to where the blog is mounted: a post's
+// PostPath returns the path of p relative to where the blog is mounted: a post's
 // under the site's permalink pattern, a page's at "/SLUG/" (undated, as
 // WordPress does).
-func (b *Blog) URL(p *Post) string {
+func (b *Blog) PostPath(p *Post) string {
 	if p.Kind == KindPage {
 		return "/" + url.PathEscape(p.Slug) + "/"
 	}
@@ -539,7 +539,7 @@ func (b *Blog) Resolve(ctx context.Context, path string) (p *Post, redirect stri
 	if err != nil {
 		return nil, "", err
 	}
-	canonical := b.URL(p)
+	canonical := b.PostPath(p)
 	if canonical != escapePath(path) {
 		return p, canonical, nil
 	}
@@ -560,7 +560,7 @@ func (b *Blog) resolvePage(ctx context.Context, path string) (*Post, string, err
 	if err != nil {
 		return nil, "", err
 	}
-	if canonical := b.URL(p); canonical != escapePath(path) {
+	if canonical := b.PostPath(p); canonical != escapePath(path) {
 		return p, canonical, nil
 	}
 	return p, "", nil

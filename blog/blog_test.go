@@ -249,7 +249,7 @@ func TestBlog_visibility(t *testing.T) {
 		assert.ErrorIs(t, err, blog.ErrNotFound, "status %s", p.Status)
 		_, err = b.PublicPostBySlug(ctx, p.Slug)
 		assert.ErrorIs(t, err, blog.ErrNotFound, "status %s", p.Status)
-		_, _, err = b.Resolve(ctx, b.URL(p))
+		_, _, err = b.Resolve(ctx, b.PostPath(p))
 		assert.ErrorIs(t, err, blog.ErrNotFound, "status %s", p.Status)
 	}
 	_, err = b.PublicPost(ctx, page.ID)
@@ -348,7 +348,7 @@ func TestBlog_Resolve(t *testing.T) {
 func TestBlog_Resolve_unicodeSlug(t *testing.T) {
 	b, _ := newBlog(t)
 	p := publish(t, b, "Привет, мир")
-	url := b.URL(p)
+	url := b.PostPath(p)
 	assert.Equal(t, "/2013/01/15/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82-%D0%BC%D0%B8%D1%80/", url)
 	got, redirect, err := b.Resolve(context.Background(), unescape(t, url))
 	require.NoError(t, err)
@@ -488,7 +488,7 @@ func TestBlog_pagesLiveAtTheirSlug(t *testing.T) {
 	about, err := b.CreatePost(ctx, &blog.Post{Title: "About", Kind: blog.KindPage, Status: blog.StatusPublished})
 	require.NoError(t, err)
 	post := publish(t, b, "A post")
-	assert.Equal(t, "/about/", b.URL(about))
+	assert.Equal(t, "/about/", b.PostPath(about))
 
 	tests := []struct {
 		name, path, redirect string

@@ -25,7 +25,7 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(b.URL(p))
+	fmt.Println(b.PostPath(p))
 	fmt.Println(p.HTML)
 
 	found, _, err := b.Resolve(ctx, "/2013/01/31/delegates-arrive/")

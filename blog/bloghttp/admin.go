@@ -338,7 +338,7 @@ func (s *Server) handleAdminList(w http.ResponseWriter, r *http.Request, m Moder
 			posts[c.Thread] = p
 		}
 		if p != nil {
-			ac.PostTitle, ac.PostHref = p.Title, s.PostURL(p)
+			ac.PostTitle, ac.PostHref = p.Title, s.PostPath(p)
 		}
 		for _, name := range actionsFor(c.Status) {
 			ac.Actions = append(ac.Actions, s.commentAction(c.ID, name))
@@ -536,7 +536,7 @@ func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, m Moderator,
 		return
 	}
 	if p != nil {
-		data.PostTitle, data.PostHref = p.Title, s.PostURL(p)
+		data.PostTitle, data.PostHref = p.Title, s.PostPath(p)
 	}
 	s.render(w, r, status, "admin-edit.html", data)
 }

@@ -15,7 +15,7 @@ func benchSite(b *testing.B) (*pageSite, string) {
 	var path string
 	for i := range 30 {
 		p := s.post("Post "+strconv.Itoa(i), day(1, 1+i), nil)
-		path = s.srv.PostURL(p)
+		path = s.srv.PostPath(p)
 		if i == 29 {
 			for j := range 40 {
 				s.comment(p, 0, "Reader "+strconv.Itoa(j), "A comment with *some* Markdown.", comments.StatusApproved)
@@ -54,7 +54,7 @@ func TestPages_concurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
-			for _, target := range []string{"/", s.srv.PostURL(p), "/2013/01/", "/nope/", "/static/folio.css"} {
+			for _, target := range []string{"/", s.srv.PostPath(p), "/2013/01/", "/nope/", "/static/folio.css"} {
 				w := serveGet(s.srv, target)
 				if target == "/nope/" {
 					if w.Code != http.StatusNotFound {

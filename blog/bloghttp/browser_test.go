@@ -529,7 +529,7 @@ func TestBrowser(t *testing.T) {
 	first := s.comment(harbour, 0, "Bob Smith", "Lovely light. Which pier was it?", comments.StatusApproved)
 	s.comment(harbour, first.ID, "Ann Author", "The north one, by the lighthouse.", comments.StatusApproved)
 	s.comment(harbour, 0, "Cara Lane", "I walked there in **June**; the market was busy.", comments.StatusApproved)
-	mainURL := s.url(s.srv.PostURL(harbour))
+	mainURL := s.url(s.srv.PostPath(harbour))
 
 	b := startBrowser(t, bin)
 
@@ -665,7 +665,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("a visitor likes a post once", func(t *testing.T) {
 		tab := b.tab(t, false)
-		url := s.url(s.srv.PostURL(liked))
+		url := s.url(s.srv.PostPath(liked))
 		browse(t, tab, url)
 		assert.Equal(t, "Be the first to like this.", textOf(t, tab, ".like-count"))
 		for range 2 {
@@ -681,7 +681,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("no script from a comment runs", func(t *testing.T) {
 		tab := b.tab(t, false)
 		rec := watch(t, tab)
-		url := s.url(s.srv.PostURL(hostile))
+		url := s.url(s.srv.PostPath(hostile))
 
 		// The watch catches what it is for: a dialog opened by the page,
 		// and an inline script the policy refuses.
@@ -797,7 +797,7 @@ func TestBrowser(t *testing.T) {
 		assert.Equal(t, "undefined", eval[string](t, tab, `typeof window.__folioXSS`))
 
 		// The theme's own pages raise no policy report either.
-		for _, p := range []string{"/", "/2013/02/", "/tag/sea/", s.srv.PostURL(harbour), "/admin/login"} {
+		for _, p := range []string{"/", "/2013/02/", "/tag/sea/", s.srv.PostPath(harbour), "/admin/login"} {
 			browse(t, tab, s.url(p))
 		}
 		time.Sleep(200 * time.Millisecond) // reports are delivered asynchronously

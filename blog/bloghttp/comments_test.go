@@ -43,7 +43,7 @@ var locationIDRE = regexp.MustCompile(`#comment-(\d+)$`)
 // response.
 func (f *pageSite) postComment(t testing.TB, p *blog.Post, name, body string, edit func(v map[string][]string), cookies ...*http.Cookie) *http.Response {
 	t.Helper()
-	page := f.get(f.srv.PostURL(p)).Body.String()
+	page := f.get(f.srv.PostPath(p)).Body.String()
 	w := f.do(pageReq{method: http.MethodPost, target: "/comments", form: commentForm(p, formToken(t, page), name, body, edit), cookies: cookies})
 	return w.Result()
 }
@@ -77,7 +77,7 @@ func TestComments_endToEnd(t *testing.T) {
 		assert.Equal(t, "bypass", w.Header().Get("X-Folio-Cache"))
 	})
 	t.Run("other visitors do not", func(t *testing.T) {
-		body := s.get(s.srv.PostURL(p)).Body.String()
+		body := s.get(s.srv.PostPath(p)).Body.String()
 		assert.NotContains(t, body, `id="comment-`+id+`"`)
 		assert.NotContains(t, body, "awaiting moderation")
 	})
@@ -157,7 +157,7 @@ func TestComments_formErrors(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, w.Code)
 	})
 	t.Run("cross-origin post refused", func(t *testing.T) {
-		page := s.get(s.srv.PostURL(p)).Body.String()
+		page := s.get(s.srv.PostPath(p)).Body.String()
 		form := commentForm(p, formToken(t, page), "Someone", "Hello", nil)
 		w := s.do(pageReq{method: http.MethodPost, target: "/comments", form: form, header: http.Header{"Sec-Fetch-Site": {"cross-site"}}})
 		assert.Equal(t, http.StatusForbidden, w.Code)
@@ -246,7 +246,7 @@ func TestComments_hostIdentity(t *testing.T) {
 	p := s.post("Members", day(1, 2), nil)
 	signedIn := []*http.Cookie{{Name: "host_user", Value: "dana"}}
 
-	w := s.do(pageReq{target: s.srv.PostURL(p), cookies: signedIn})
+	w := s.do(pageReq{target: s.srv.PostPath(p), cookies: signedIn})
 	require.Equal(t, http.StatusOK, w.Code)
 	body := w.Body.String()
 	assert.Contains(t, body, "Logged in as Dana Reader.")
@@ -281,7 +281,7 @@ func TestComments_hostIdentity(t *testing.T) {
 func TestComments_htmlAndOversized(t *testing.T) {
 	s := newPageSite(t, pageSiteConfig{})
 	p := s.post("Talk", day(1, 2), nil)
-	assert.Contains(t, s.get(s.srv.PostURL(p)).Body.String(), "Markdown or basic HTML", "the form says what is allowed")
+	assert.Contains(t, s.get(s.srv.PostPath(p)).Body.String(), "Markdown or basic HTML", "the form says what is allowed")
 
 	res := s.postComment(t, p, "Html Writer", "<blockquote>Quoted words</blockquote>Nice <b>idea</b>.", nil)
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
@@ -389,7 +389,7 @@ func TestAvatar_colourKeyedBySecret(t *testing.T) {
 		for i := range 16 {
 			s.comment(p, 0, fmt.Sprintf("Person %d", i), "Hi", comments.StatusApproved)
 		}
-		body := s.get(s.srv.PostURL(p)).Body.String()
+		body := s.get(s.srv.PostPath(p)).Body.String()
 		return avatarClassRE.FindAllString(body, -1)
 	}
 	a := classes(strings.Repeat("a", 32))

@@ -21,7 +21,7 @@ func TestPost_tableAlignment(t *testing.T) {
 	p := s.post("Prices", day(1, 2), func(p *blog.Post) {
 		p.Source = "| Fruit | Note | Price |\n|:--|:-:|--:|\n| pear | ripe | 3 |\n"
 	})
-	w := s.get(s.srv.PostURL(p))
+	w := s.get(s.srv.PostPath(p))
 	require.Equal(t, http.StatusOK, w.Code)
 	csp := w.Header().Get("Content-Security-Policy")
 	require.Contains(t, csp, "style-src 'self'")
@@ -47,12 +47,12 @@ func TestSearch_textNotMarkup(t *testing.T) {
 	})
 	w := s.get("/?s=zanzibar")
 	require.Equal(t, http.StatusOK, w.Code)
-	assert.NotContains(t, w.Body.String(), s.srv.PostURL(p), "a hidden comment is not searched")
+	assert.NotContains(t, w.Body.String(), s.srv.PostPath(p), "a hidden comment is not searched")
 
 	w = s.get("/?s=chips")
 	require.Equal(t, http.StatusOK, w.Code)
 	body := w.Body.String()
-	require.Contains(t, body, s.srv.PostURL(p), "the text is searched")
+	require.Contains(t, body, s.srv.PostPath(p), "the text is searched")
 	assert.Contains(t, body, "Fish &amp; <mark>chips</mark> at noon")
 	for _, hidden := range []string{"zanzibar", "&lt;!--", "*chips*", "&amp;amp;"} {
 		assert.NotContains(t, body, hidden)

@@ -152,7 +152,7 @@ func (s *Server) addPosts(doc *feed.Doc, posts []*blog.Post) {
 		}
 		it := feed.Item{
 			Title:       p.Title,
-			Link:        s.URL(s.blog.URL(p)),
+			Link:        s.URL(s.blog.PostPath(p)),
 			ID:          s.tagURI(p.CreatedAt, "/posts/"+strconv.FormatInt(p.ID, 10)),
 			Author:      author,
 			SummaryHTML: html.EscapeString(p.Description),
@@ -198,7 +198,7 @@ func (s *Server) serveCommentFeed(w http.ResponseWriter, r *http.Request, p *blo
 		s.fail(w, r, err)
 		return
 	}
-	postURL := s.URL(s.blog.URL(p))
+	postURL := s.URL(s.blog.PostPath(p))
 	rss := strings.TrimSuffix(postURL, "/") + "/feed/"
 	self := rss
 	switch format {

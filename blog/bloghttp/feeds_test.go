@@ -207,7 +207,7 @@ func TestServer_feeds(t *testing.T) {
 		body := e.get("/blog/feed/").Body.String()
 		assert.Contains(t, body, `xmlns:content="http://purl.org/rss/1.0/modules/content/"`)
 		assert.Contains(t, body, "<content:encoded><![CDATA[<p>Body of <em>Older post</em>")
-		assert.Contains(t, body, "<link>https://example.com/blog"+e.blog.URL(old)+"</link>")
+		assert.Contains(t, body, "<link>https://example.com/blog"+e.blog.PostPath(old)+"</link>")
 	})
 	t.Run("unknown term is 404", func(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, e.get("/blog/tag/nothing/feed/").Code)
@@ -333,7 +333,7 @@ func TestServer_sitemap(t *testing.T) {
 		got[u.Loc] = u.LastMod
 		locs = append(locs, u.Loc)
 	}
-	home, first, about := "https://example.com/blog/", e.srv.URL(e.blog.URL(a)), e.srv.URL(e.blog.URL(b))
+	home, first, about := "https://example.com/blog/", e.srv.URL(e.blog.PostPath(a)), e.srv.URL(e.blog.PostPath(b))
 	assert.ElementsMatch(t, []string{home, first, about}, locs)
 	assert.Equal(t, e.clock.Now().Format(time.RFC3339), got[first], "lastmod is the last update")
 	assert.Equal(t, b.UpdatedAt.Format(time.RFC3339), got[about])
@@ -351,7 +351,7 @@ func TestServer_robots(t *testing.T) {
 
 // commentFeedPath is the comment feed of p, from the host's root.
 func (e *modSite) commentFeedPath(p *blog.Post) string {
-	u, err := url.Parse(e.srv.URL(e.blog.URL(p)))
+	u, err := url.Parse(e.srv.URL(e.blog.PostPath(p)))
 	require.NoError(e.t, err)
 	return strings.TrimSuffix(u.Path, "/") + "/feed/"
 }
@@ -494,7 +494,7 @@ func TestServer_sitemapIndex(t *testing.T) {
 		}
 		return out
 	}
-	url := func(p *blog.Post) string { return e.srv.URL(e.blog.URL(p)) }
+	url := func(p *blog.Post) string { return e.srv.URL(e.blog.PostPath(p)) }
 	assert.Equal(t, []string{"https://example.com/blog/", url(page)}, part("/blog/sitemaps/pages.xml"))
 	assert.Equal(t, []string{url(this1), url(this2)}, part("/blog/sitemaps/2026.xml"))
 	assert.Equal(t, []string{url(last1), url(last2)}, part("/blog/sitemaps/2025.xml"))

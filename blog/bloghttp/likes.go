@@ -55,7 +55,7 @@ func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, s.PostURL(p)+"#likes", http.StatusSeeOther)
+	http.Redirect(w, r, s.PostPath(p)+"#likes", http.StatusSeeOther)
 }
 
 // VisitorCookie is the name of the cookie that keeps a visitor's key for

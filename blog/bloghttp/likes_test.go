@@ -111,7 +111,7 @@ func TestLikes_storeWithout(t *testing.T) {
 	p := s.post("Plain", day(1, 2), nil)
 	w := s.do(pageReq{method: http.MethodPost, target: "/likes/" + itoa(p.ID)})
 	assert.Equal(t, http.StatusNotFound, w.Code)
-	body := s.get(s.srv.PostURL(p)).Body.String()
+	body := s.get(s.srv.PostPath(p)).Body.String()
 	assert.NotContains(t, body, "like-button")
 	assert.Contains(t, body, "Leave a Reply", "the page works without likes")
 	assert.Contains(t, s.get("/").Body.String(), "0 Comments", "counts come from the comment threads")

@@ -306,7 +306,7 @@ func (s *Server) handlePath(w http.ResponseWriter, r *http.Request) {
 	p, err = s.blog.ResolveOldPath(ctx, path)
 	switch {
 	case err == nil:
-		http.Redirect(w, r, s.PostURL(p), http.StatusMovedPermanently)
+		http.Redirect(w, r, s.PostPath(p), http.StatusMovedPermanently)
 		return
 	case !errors.Is(err, blog.ErrNotFound) && !errors.Is(err, blog.ErrUnsupported):
 		s.fail(w, r, err)

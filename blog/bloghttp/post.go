@@ -33,15 +33,15 @@ func (s *Server) unapprovedHash(id int64) string {
 // it awaits moderation, without the fragment.
 func (s *Server) unapprovedURL(p *blog.Post, c *comments.Comment) string {
 	id := strconv.FormatInt(c.ID, 10)
-	return s.PostURL(p) + "?unapproved=" + id + "&moderation-hash=" + s.unapprovedHash(c.ID)
+	return s.PostPath(p) + "?unapproved=" + id + "&moderation-hash=" + s.unapprovedHash(c.ID)
 }
 
 // commentPageURL is the href of page n of p's comments.
 func (s *Server) commentPageURL(p *blog.Post, n int) string {
 	if n <= 1 {
-		return s.PostURL(p)
+		return s.PostPath(p)
 	}
-	return s.PostURL(p) + "?cpage=" + strconv.Itoa(n)
+	return s.PostPath(p) + "?cpage=" + strconv.Itoa(n)
 }
 
 // parsePageNumber reads a page number from a query parameter: 1 when
@@ -222,7 +222,7 @@ func (s *Server) postView(r *http.Request, page *PostPage, status int) *View {
 	v := s.newView(r, status, page)
 	v.Title = p.Title
 	v.Description = p.Description
-	v.Canonical = s.URL(s.blog.URL(p))
+	v.Canonical = s.URL(s.blog.PostPath(p))
 	v.OGType = "article"
 	v.OGImage = s.imageURL(p.Image)
 	if p.Kind == blog.KindPost && !p.PublishedAt.IsZero() {
@@ -246,7 +246,7 @@ func (s *Server) commentTree(p *blog.Post, tp comments.ThreadPage, pending *comm
 		for _, n := range ns {
 			cn := &CommentNode{Comment: n.Comment, Depth: n.Depth, Link: link(n.Comment)}
 			if open {
-				u := s.PostURL(p) + "?replytocom=" + strconv.FormatInt(n.Comment.ID, 10)
+				u := s.PostPath(p) + "?replytocom=" + strconv.FormatInt(n.Comment.ID, 10)
 				if tp.Page > 1 {
 					u += "&cpage=" + strconv.Itoa(tp.Page)
 				}

@@ -131,7 +131,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // cookie the form handler set.
 func rememberCookie(t testing.TB, s *pageSite, p *blog.Post) *http.Cookie {
 	t.Helper()
-	page := s.get(s.srv.PostURL(p)).Body.String()
+	page := s.get(s.srv.PostPath(p)).Body.String()
 	w := s.do(pageReq{method: http.MethodPost, target: "/comments", form: commentForm(p, formToken(t, page), "Remembered Rita", "Hello there", func(v map[string][]string) {
 		v[commentshttp.RememberField] = []string{"yes"}
 	})})
@@ -163,18 +163,18 @@ func TestPost_neighboursAtTheEnds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.p.Title, func(t *testing.T) {
-			body := s.get(s.srv.PostURL(tt.p)).Body.String()
+			body := s.get(s.srv.PostPath(tt.p)).Body.String()
 			prev := regexp.MustCompile(`<a href="([^"]+)" rel="prev">`).FindStringSubmatch(body)
 			next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(body)
 			if tt.prev == nil {
 				assert.Nil(t, prev)
 			} else if assert.NotNil(t, prev) {
-				assert.Equal(t, s.srv.PostURL(tt.prev), prev[1])
+				assert.Equal(t, s.srv.PostPath(tt.prev), prev[1])
 			}
 			if tt.next == nil {
 				assert.Nil(t, next)
 			} else if assert.NotNil(t, next) {
-				assert.Equal(t, s.srv.PostURL(tt.next), next[1])
+				assert.Equal(t, s.srv.PostPath(tt.next), next[1])
 			}
 		})
 	}
@@ -200,7 +200,7 @@ func TestPost_permalinks(t *testing.T) {
 		{"old slug", "/2013/01/02/old-title/", http.StatusMovedPermanently, "/2013/01/02/new-title/"},
 		{"no trailing slash, query kept", "/2013/01/02/new-title?cpage=2", http.StatusMovedPermanently, "/2013/01/02/new-title/?cpage=2"},
 		{"imported old path", "/archives/123", http.StatusMovedPermanently, "/2013/01/02/new-title/"},
-		{"page", s.srv.PostURL(page), http.StatusOK, ""},
+		{"page", s.srv.PostPath(page), http.StatusOK, ""},
 		{"draft", "/2013/01/04/secret/", http.StatusNotFound, ""},
 		{"wrong date", "/2013/01/03/new-title/", http.StatusNotFound, ""},
 		{"nothing", "/no/such/thing/", http.StatusNotFound, ""},
@@ -224,7 +224,7 @@ func TestPost_closedComments(t *testing.T) {
 	s := newPageSite(t, pageSiteConfig{})
 	p := s.post("Closed", day(1, 2), func(p *blog.Post) { p.CommentStatus = blog.CommentsClosed })
 	c := s.comment(p, 0, "Bob", "Old comment", comments.StatusApproved)
-	body := s.get(s.srv.PostURL(p)).Body.String()
+	body := s.get(s.srv.PostPath(p)).Body.String()
 	assert.Contains(t, body, "Comments are closed.")
 	assert.NotContains(t, body, `id="commentform"`)
 	assert.NotContains(t, body, "comment-reply-link")
@@ -248,7 +248,7 @@ func TestPost_commentPages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
-			body := s.get(s.srv.PostURL(p) + tt.target).Body.String()
+			body := s.get(s.srv.PostPath(p) + tt.target).Body.String()
 			var got []int64
 			for _, m := range regexp.MustCompile(`<li id="comment-(\d+)"`).FindAllStringSubmatch(body, -1) {
 				id, _ := strconv.ParseInt(m[1], 10, 64)
@@ -264,14 +264,14 @@ func TestPost_gravatar(t *testing.T) {
 	s := newPageSite(t, pageSiteConfig{opts: []bloghttp.Option{bloghttp.WithGravatar()}})
 	p := s.post("Faces", day(1, 2), nil)
 	s.comment(p, 0, "Bob Smith", "Hi", comments.StatusApproved)
-	body := s.get(s.srv.PostURL(p)).Body.String()
+	body := s.get(s.srv.PostPath(p)).Body.String()
 	// sha256 of "bob.smith@example.org"
 	assert.Regexp(t, `<img class="avatar" src="https://www.gravatar.com/avatar/[0-9a-f]{64}\?s=64&amp;d=identicon"`, body)
 
 	d := newPageSite(t, pageSiteConfig{})
 	p = d.post("Faces", day(1, 2), nil)
 	d.comment(p, 0, "Bob Smith", "Hi", comments.StatusApproved)
-	body = d.get(d.srv.PostURL(p)).Body.String()
+	body = d.get(d.srv.PostPath(p)).Body.String()
 	assert.Regexp(t, `<span class="avatar avatar-[0-7]" aria-hidden="true">BS</span>`, body)
 	assert.NotContains(t, body, "gravatar.com")
 }
@@ -285,7 +285,7 @@ func TestPost_commentAuthorLinks(t *testing.T) {
 	bad := s.comment(p, 0, `<b>Evil</b>`, "Hi", comments.StatusApproved)
 	bad.Author.URL = "javascript:alert(1)"
 	require.NoError(t, s.store.UpdateComment(t.Context(), bad))
-	body := s.get(s.srv.PostURL(p)).Body.String()
+	body := s.get(s.srv.PostPath(p)).Body.String()
 	assert.Contains(t, body, `<a href="https://example.org/me" rel="external nofollow ugc noopener" class="url"><bdi>Linked</bdi></a>`)
 	assert.NotContains(t, body, "javascript:")
 	assert.Contains(t, body, `<b class="fn"><bdi>&lt;b&gt;Evil&lt;/b&gt;</bdi></b>`)

@@ -455,5 +455,5 @@ func (s *Server) URL(path string) string {
 // base: what goes in an href.
 func (s *Server) Path(path string) string { return s.prefix + path }
 
-// PostURL returns the path of a post's page, for an href.
-func (s *Server) PostURL(p *blog.Post) string { return s.prefix + s.blog.URL(p) }
+// PostPath returns the path of a post's page, for an href.
+func (s *Server) PostPath(p *blog.Post) string { return s.prefix + s.blog.PostPath(p) }

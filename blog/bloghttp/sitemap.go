@@ -120,7 +120,7 @@ func (s *Server) serveSitemap(w http.ResponseWriter, r *http.Request, q blog.Pos
 			if mod.After(newest) {
 				newest = mod
 			}
-			set.URLs = append(set.URLs, sitemapURL{Loc: s.URL(s.blog.URL(p)), LastMod: w3cTime(mod)})
+			set.URLs = append(set.URLs, sitemapURL{Loc: s.URL(s.blog.PostPath(p)), LastMod: w3cTime(mod)})
 		}
 		if len(posts) < q.EffectiveLimit() {
 			break

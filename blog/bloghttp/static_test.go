@@ -73,7 +73,7 @@ func TestSecurityHeaders(t *testing.T) {
 	p := s.post("Hello", day(1, 2), nil)
 	for _, r := range []pageReq{
 		{target: "/"},
-		{target: s.srv.PostURL(p)},
+		{target: s.srv.PostPath(p)},
 		{target: "/2013/"},
 		{target: "/tag/none/"},
 		{target: "/?s=x"},

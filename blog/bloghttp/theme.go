@@ -116,7 +116,7 @@ func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"path":    s.Path,
 		"url":     s.URL,
-		"postURL": s.PostURL,
+		"postURL": s.PostPath,
 		"static": func(name string) string {
 			p := s.Path("/static/" + name)
 			if f := s.theme.Static[name]; f != nil {

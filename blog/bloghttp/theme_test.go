@@ -82,7 +82,7 @@ func TestTheme_hostOverrides(t *testing.T) {
 	s := newPageSite(t, pageSiteConfig{opts: []bloghttp.Option{bloghttp.WithTheme(theme)}})
 	p := s.post("Hello <World>", day(1, 2), nil)
 
-	body := s.get(s.srv.PostURL(p)).Body.String()
+	body := s.get(s.srv.PostPath(p)).Body.String()
 	assert.Contains(t, body, `<h1 class="custom">Hello &lt;World&gt;</h1>`)
 	assert.Contains(t, body, `<title>Custom Hello &lt;World&gt;</title>`)
 	assert.NotContains(t, body, "Leave a Reply", "the host's template replaced the default")
@@ -130,7 +130,7 @@ func TestTheme_executionErrorIs500WithoutDetails(t *testing.T) {
 func TestTheme_renderAnswers(t *testing.T) {
 	s := newPageSite(t, pageSiteConfig{})
 	p := s.post("Sized", day(1, 2), nil)
-	w := s.get(s.srv.PostURL(p))
+	w := s.get(s.srv.PostPath(p))
 	require.Equal(t, http.StatusOK, w.Code)
 	assert.Equal(t, "text/html; charset=utf-8", w.Header().Get("Content-Type"))
 	assert.Equal(t, itoa(int64(w.Body.Len())), w.Header().Get("Content-Length"))

@@ -76,9 +76,9 @@ func (s *Server) oldQueryTarget(ctx context.Context, q url.Values) (string, erro
 			return "", err
 		}
 		if q.Has("feed") {
-			return s.blog.URL(p) + "feed/", nil
+			return s.blog.PostPath(p) + "feed/", nil
 		}
-		return s.blog.URL(p), nil
+		return s.blog.PostPath(p), nil
 	case q.Has("cat"):
 		id, ok := oldID(q.Get("cat"))
 		if !ok {

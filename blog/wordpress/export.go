@@ -210,7 +210,7 @@ func (e *exporter) item(ctx context.Context, p *blog.Post) error {
 	w := e.w
 	w.WriteString("<item>\n")
 	e.elem("title", p.Title)
-	e.elem("link", e.cfg.base+e.b.URL(p))
+	e.elem("link", e.cfg.base+e.b.PostPath(p))
 	if !p.PublishedAt.IsZero() {
 		e.elem("pubDate", p.PublishedAt.UTC().Format(time.RFC1123Z))
 	}

@@ -599,7 +599,7 @@ func samePost(p, want *blog.Post) bool {
 func (r *run) redirect(ctx context.Context, wp *Post, p *blog.Post, name string) error {
 	var paths []string
 	if old := oldPath(wp.Link, r.base()); old != "" {
-		if cur, err := url.PathUnescape(r.im.blog.URL(p)); err == nil && cur == old {
+		if cur, err := url.PathUnescape(r.im.blog.PostPath(p)); err == nil && cur == old {
 			r.sum.SameLinks++
 		} else {
 			paths = append(paths, old)

@@ -79,14 +79,14 @@ func WithRedirect(fn func(r *http.Request, c *comments.Comment) string) Option {
 	return func(h *handler) { h.redirect = fn }
 }
 
-// WithIdentity lets the host name its logged-in user: ok false means an
+// WithCommenter lets the host name its logged-in user: ok false means an
 // anonymous visitor, whose name, email and website come from the form;
 // ok true means the author is a (with a UserID), the form's author fields
 // are ignored, and trusted marks a moderator or an author the host trusts
 // (see [comments.Submission.Trusted]). A trusted request still needs its
 // form token unless [WithTokenExempt] exempts it, since a browser carries
 // login cookies on forged cross-site posts.
-func WithIdentity(fn func(r *http.Request) (a comments.Author, trusted bool, ok bool)) Option {
+func WithCommenter(fn func(r *http.Request) (a comments.Author, trusted bool, ok bool)) Option {
 	return func(h *handler) { h.identity = fn }
 }
 

@@ -341,7 +341,7 @@ func TestNewHandler_remember(t *testing.T) {
 func TestNewHandler_identity(t *testing.T) {
 	t.Parallel()
 	admin := comments.Author{UserID: "1", Name: "Site Admin", Email: "admin@example.com", Verified: true}
-	identity := commentshttp.WithIdentity(func(r *http.Request) (comments.Author, bool, bool) {
+	identity := commentshttp.WithCommenter(func(r *http.Request) (comments.Author, bool, bool) {
 		if r.Header.Get("X-Test-User") == "" {
 			return comments.Author{}, false, false
 		}

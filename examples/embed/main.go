@@ -303,7 +303,7 @@ type pageData struct {
 }
 
 func (a *app) render(w http.ResponseWriter, r *http.Request, status int, name, msg string) {
-	d := pageData{Page: name, Message: msg, PostURL: a.server.PostURL, BlogURL: a.server.Path("/")}
+	d := pageData{Page: name, Message: msg, PostURL: a.server.PostPath, BlogURL: a.server.Path("/")}
 	if u, ok := a.user(r); ok {
 		d.User = &u
 	}

@@ -65,10 +65,10 @@ func newHandler(ctx context.Context) (http.Handler, error) {
 		if err != nil {
 			return "/"
 		}
-		return b.URL(p)
+		return b.PostPath(p)
 	})))
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
-		d := data{URL: b.URL}
+		d := data{URL: b.PostPath}
 		if r.URL.Path == "/" {
 			list, err := b.List(r.Context(), blog.ListOptions{})
 			if err != nil {

@@ -118,7 +118,7 @@ func postBySlug(t testing.TB, s *site, slug string) (*blog.Post, string) {
 	t.Helper()
 	p, err := s.blog.GetPostBySlug(context.Background(), slug)
 	require.NoError(t, err)
-	return p, s.blog.URL(p)
+	return p, s.blog.PostPath(p)
 }
 
 // inputValue returns the value of the form input named name in page.
