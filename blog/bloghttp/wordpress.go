@@ -249,7 +249,8 @@ func (s *Server) handleHomePage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.Path("/"), http.StatusMovedPermanently)
 		return
 	}
-	after, ok, err := s.homeCursor(r.Context(), int64(n-1)*int64(s.perPage))
+	no := false
+	after, ok, err := s.blog.ListOffset(r.Context(), blog.ListOptions{Sticky: &no}, int64(n-1)*int64(s.perPage))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -258,7 +259,6 @@ func (s *Server) handleHomePage(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	no := false
 	s.serveList(w, r, listSpec{
 		opts:  blog.ListOptions{Sticky: &no},
 		canon: "/page/" + strconv.Itoa(n) + "/",
@@ -267,32 +267,6 @@ func (s *Server) handleHomePage(w http.ResponseWriter, r *http.Request) {
 		paged: true,
 	})
 }
-
-// homeCursor returns the token that continues the home page's listing of
-// non-sticky posts after the first skip of them, and false when there are
-// no posts after them.
-func (s *Server) homeCursor(ctx context.Context, skip int64) (string, bool, error) {
-	no := false
-	after := ""
-	for skip > 0 {
-		n := int(min(skip, blog.MaxLimit))
-		page, err := s.blog.List(ctx, blog.ListOptions{Sticky: &no, After: after, Limit: n})
-		if err != nil {
-			return "", false, err
-		}
-		if len(page.Posts) < n || page.Next == "" {
-			return "", false, nil
-		}
-		skip -= int64(n)
-		after = page.Next
-	}
-	return after, true, nil
-}
-
-// authorScanLimit bounds the posts one author page or feed reads while
-// looking for that author's posts; an author whose posts are further
-// apart than that shows fewer.
-const authorScanLimit = 10 * blog.MaxLimit
 
 // authorPosts returns up to limit visible posts by the author whose
 // nicename is nice, newest first, after the cursor token after, and the
@@ -310,27 +284,7 @@ func (s *Server) authorPosts(ctx context.Context, nice, after string, limit int)
 			return nil, "", err
 		}
 	}
-	var out []*blog.Post
-	for scanned := 0; scanned < authorScanLimit; {
-		page, err := s.blog.List(ctx, blog.ListOptions{After: after, Limit: blog.MaxLimit})
-		if err != nil {
-			return nil, "", err
-		}
-		for _, p := range page.Posts {
-			if (name != "" && p.Author.Name == name) || authorNicename(p.Author.Name) == nice {
-				if len(out) == limit {
-					return out, blog.CursorOf(out[limit-1]).String(), nil
-				}
-				out = append(out, p)
-			}
-		}
-		scanned += len(page.Posts)
-		if page.Next == "" {
-			break
-		}
-		after = page.Next
-	}
-	return out, "", nil
+	return s.blog.ListByAuthor(ctx, nice, name, after, limit)
 }
 
 // handleAuthor serves /author/NICENAME/: the author's posts, continued
