@@ -1,8 +1,6 @@
 package bloghttp
 
 import (
-	"bytes"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,33 +10,12 @@ import (
 	"github.com/folioblog/folio/archive"
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/bloghttp/internal/pagecache"
+	"github.com/folioblog/folio/blog/bloghttp/internal/sitemap"
 )
 
 // sitemapMaxURLs is the most URLs one sitemap file may list under the
 // sitemaps.org protocol. A var so tests can make a small site large.
-var sitemapMaxURLs = 50000
-
-const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-
-type sitemapURLSet struct {
-	XMLName xml.Name     `xml:"urlset"`
-	Xmlns   string       `xml:"xmlns,attr"`
-	URLs    []sitemapURL `xml:"url"`
-}
-
-type sitemapURL struct {
-	Loc     string `xml:"loc"`
-	LastMod string `xml:"lastmod,omitempty"`
-}
-
-type sitemapIndex struct {
-	XMLName  xml.Name     `xml:"sitemapindex"`
-	Xmlns    string       `xml:"xmlns,attr"`
-	Sitemaps []sitemapURL `xml:"sitemap"`
-}
-
-// w3cTime formats t as the W3C Datetime the sitemap protocol asks for.
-func w3cTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+var sitemapMaxURLs = sitemap.MaxURLs
 
 // handleSitemap serves /sitemap.xml: the home page, then every post and
 // page visitors may see now, newest first, with its last change. A blog
@@ -100,9 +77,9 @@ func (s *Server) visiblePosts() blog.PostQuery {
 // to sitemapMaxURLs in all, led by the home page if home is true. It
 // reads the store a page at a time.
 func (s *Server) serveSitemap(w http.ResponseWriter, r *http.Request, q blog.PostQuery, home bool) {
-	set := sitemapURLSet{Xmlns: sitemapNS}
+	set := &sitemap.URLSet{}
 	if home {
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.URL("/")})
+		set.URLs = append(set.URLs, sitemap.URL{Loc: s.URL("/")})
 	}
 	now := s.blog.Now()
 	var newest time.Time
@@ -120,7 +97,7 @@ func (s *Server) serveSitemap(w http.ResponseWriter, r *http.Request, q blog.Pos
 			if mod.After(newest) {
 				newest = mod
 			}
-			set.URLs = append(set.URLs, sitemapURL{Loc: s.URL(s.blog.PostPath(p)), LastMod: w3cTime(mod)})
+			set.URLs = append(set.URLs, sitemap.URL{Loc: s.URL(s.blog.PostPath(p)), LastMod: sitemap.Time(mod)})
 		}
 		if len(posts) < q.EffectiveLimit() {
 			break
@@ -128,33 +105,30 @@ func (s *Server) serveSitemap(w http.ResponseWriter, r *http.Request, q blog.Pos
 		q.After = blog.CursorOf(posts[len(posts)-1])
 	}
 	if home && !newest.IsZero() {
-		set.URLs[0].LastMod = w3cTime(newest)
+		set.URLs[0].LastMod = sitemap.Time(newest)
 	}
 	s.serveXML(w, r, set, newest)
 }
 
 // serveSitemapIndex serves the index of the sitemap's files.
 func (s *Server) serveSitemapIndex(w http.ResponseWriter, r *http.Request, years []archive.Year) {
-	idx := sitemapIndex{Xmlns: sitemapNS}
-	idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: s.URL("/sitemaps/pages.xml")})
+	idx := &sitemap.Index{}
+	idx.Sitemaps = append(idx.Sitemaps, sitemap.URL{Loc: s.URL("/sitemaps/pages.xml")})
 	for _, y := range years {
-		idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: s.URL(fmt.Sprintf("/sitemaps/%04d.xml", y.Year))})
+		idx.Sitemaps = append(idx.Sitemaps, sitemap.URL{Loc: s.URL(fmt.Sprintf("/sitemaps/%04d.xml", y.Year))})
 	}
 	s.serveXML(w, r, idx, time.Time{})
 }
 
+// serveXML writes a sitemap document, answering conditional requests.
 func (s *Server) serveXML(w http.ResponseWriter, r *http.Request, v any, modified time.Time) {
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", " ")
-	if err := enc.Encode(v); err != nil {
+	body, err := sitemap.Encode(v)
+	if err != nil {
 		s.fail(w, r, fmt.Errorf("bloghttp: sitemap: %w", err))
 		return
 	}
-	buf.WriteByte('\n')
 	pagecache.Depends(w, pagecache.Lists)
-	serveConditional(w, r, "application/xml; charset=utf-8", buf.Bytes(), modified)
+	serveConditional(w, r, sitemap.ContentType, body, modified)
 }
 
 // handleRobots serves /robots.txt: crawlers may read everything but the
