@@ -26,6 +26,10 @@ func (b *Blog) ListOffset(ctx context.Context, o ListOptions, skip int64) (after
 	return after, true, nil
 }
 
+// Nicename is the path segment of an author's archive, as WordPress's
+// author "nicename": the slug of the author's name.
+func Nicename(name string) string { return Slugify(name) }
+
 // AuthorScanLimit bounds the posts [Blog.ListByAuthor] reads while looking
 // for one author's posts: an author whose posts are further apart than
 // that is shown fewer.
@@ -44,7 +48,7 @@ func (b *Blog) ListByAuthor(ctx context.Context, nicename, name, after string, l
 			return nil, "", err
 		}
 		for _, p := range page.Posts {
-			if (name != "" && p.Author.Name == name) || Slugify(p.Author.Name) == nicename {
+			if (name != "" && p.Author.Name == name) || Nicename(p.Author.Name) == nicename {
 				if len(out) == limit {
 					return out, CursorOf(out[limit-1]).String(), nil
 				}

@@ -165,6 +165,13 @@ type ChangeFeed interface {
 	Changes(ctx context.Context) <-chan Change
 }
 
+// ChangeFeedFunc adapts a function, such as [Blog.OtherWrites], to
+// [ChangeFeed].
+type ChangeFeedFunc func(ctx context.Context) <-chan Change
+
+// Changes calls f(ctx).
+func (f ChangeFeedFunc) Changes(ctx context.Context) <-chan Change { return f(ctx) }
+
 // ChangeHook is a store that calls functions for each write it commits,
 // in the writer's goroutine, before the write returns. A cache in the same
 // process then never serves a page older than a write that has returned.

@@ -315,7 +315,7 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 			if b.FollowsOtherWrites() {
 				// A store several processes write to: their writes arrive
 				// as events (this process's too, a second time).
-				cache.Watch(ctx, changeFeedFunc(b.OtherWrites), func(ch blog.Change) {
+				cache.Watch(ctx, blog.ChangeFeedFunc(b.OtherWrites), func(ch blog.Change) {
 					if ch.Kind == blog.ChangePost || ch.Kind == blog.ChangeFlush {
 						s.wakeExpiry()
 					}
@@ -328,11 +328,6 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 	}
 	return s, nil
 }
-
-// changeFeedFunc makes a function a [blog.ChangeFeed].
-type changeFeedFunc func(ctx context.Context) <-chan blog.Change
-
-func (f changeFeedFunc) Changes(ctx context.Context) <-chan blog.Change { return f(ctx) }
 
 // wakeExpiry asks the expiry worker to reschedule the cache's expiry. It
 // never blocks: a wake-up already pending covers this one.

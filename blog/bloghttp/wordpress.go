@@ -104,7 +104,7 @@ func (s *Server) oldQueryTarget(ctx context.Context, q url.Values) (string, erro
 		if err != nil {
 			return "", err
 		}
-		nice := authorNicename(p.Author.Name)
+		nice := blog.Nicename(p.Author.Name)
 		if nice == "" {
 			return "", errNoOldLink
 		}
@@ -220,10 +220,6 @@ func oldPeriod(m string) (string, bool) {
 	}
 	return path, true
 }
-
-// authorNicename is the path segment of an author's archive: the slug of
-// the name a post credits.
-func authorNicename(name string) string { return blog.Slugify(name) }
 
 // routeWordPress registers the paths a WordPress site has that Folio keeps
 // working: home paging, author archives with their feeds, and the
