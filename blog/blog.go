@@ -64,7 +64,7 @@ func WithLocation(loc *time.Location) Option { return func(c *config) { c.loc = 
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // WithLogger sets the logger for what the Blog cannot return as an error.
-// The default discards.
+// The default is slog.Default(), as every Folio package's.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // WithRenderer sets the renderer posts go through when they are written.
@@ -95,7 +95,7 @@ func New(store Store, opts ...Option) (*Blog, error) {
 	c := config{
 		loc:       time.UTC,
 		now:       time.Now,
-		log:       slog.New(slog.DiscardHandler),
+		log:       slog.Default(),
 		permalink: DefaultPermalink,
 		maxSource: DefaultMaxSourceBytes,
 	}

@@ -201,11 +201,11 @@ func (s *Server) reader(r *http.Request) (comments.Author, bool) {
 }
 
 // New returns a Server for the blog b and its comments cs. It applies
-// defaults, then opts, then validates: a bad site or option is an error
-// naming it.
+// defaults, then opts, then validates: a bad site or option is a
+// [*blog.ValidationError] naming it.
 func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server, error) {
 	if b == nil || cs == nil {
-		return nil, fmt.Errorf("bloghttp: New needs a blog and a comment service")
+		return nil, &blog.ValidationError{Field: "blog and comment service", Reason: "nil"}
 	}
 	c := config{
 		log:          slog.Default(),
@@ -219,24 +219,24 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 	}
 	base, err := url.Parse(site.BaseURL)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || base.RawQuery != "" || base.Fragment != "" {
-		return nil, fmt.Errorf("bloghttp: site base URL %q must be an absolute http(s) URL without query or fragment", site.BaseURL)
+		return nil, &blog.ValidationError{Field: "site base URL", Reason: fmt.Sprintf("%q is not an absolute http(s) URL without query or fragment", site.BaseURL)}
 	}
 	if !strings.HasSuffix(base.Path, "/") {
 		base.Path += "/"
 	}
 	switch {
 	case strings.TrimSpace(site.Title) == "":
-		return nil, fmt.Errorf("bloghttp: site title is empty")
+		return nil, &blog.ValidationError{Field: "site title", Reason: "empty"}
 	case c.log == nil:
-		return nil, fmt.Errorf("bloghttp: logger is nil")
+		return nil, &blog.ValidationError{Field: "logger", Reason: "nil"}
 	case c.perPage < 1 || c.perPage > blog.MaxLimit:
-		return nil, fmt.Errorf("bloghttp: posts per page %d not in 1..%d", c.perPage, blog.MaxLimit)
+		return nil, &blog.ValidationError{Field: "posts per page", Reason: fmt.Sprintf("%d not in 1..%d", c.perPage, blog.MaxLimit)}
 	case c.commentsPage < 1 || c.commentsPage > comments.MaxLimit:
-		return nil, fmt.Errorf("bloghttp: comments per page %d not in 1..%d", c.commentsPage, comments.MaxLimit)
+		return nil, &blog.ValidationError{Field: "comments per page", Reason: fmt.Sprintf("%d not in 1..%d", c.commentsPage, comments.MaxLimit)}
 	case c.cacheBytes < 0:
-		return nil, fmt.Errorf("bloghttp: page cache size %d is negative", c.cacheBytes)
+		return nil, &blog.ValidationError{Field: "page cache size", Reason: fmt.Sprintf("%d is negative", c.cacheBytes)}
 	case c.secret != nil && len(c.secret) < 32:
-		return nil, fmt.Errorf("bloghttp: secret is %d bytes, at least 32 needed", len(c.secret))
+		return nil, &blog.ValidationError{Field: "secret", Reason: fmt.Sprintf("%d bytes, at least 32 needed", len(c.secret))}
 	}
 	if site.Language == "" {
 		site.Language = "en"

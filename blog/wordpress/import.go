@@ -67,7 +67,7 @@ type config struct {
 func WithProgress(f func(Progress)) Option { return func(c *config) { c.progress = f } }
 
 // WithLogger sets the logger the import reports each skipped item to, at
-// level Info, and each note, at level Debug. The default discards.
+// level Info, and each note, at level Debug. The default is slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 
 // WithLocation sets the time zone of the WordPress site, in which dates
@@ -101,7 +101,7 @@ func NewImporter(b *blog.Blog, cs *comments.Service, opts ...Option) (*Importer,
 	if b == nil {
 		return nil, &blog.ValidationError{Field: "blog", Reason: "nil"}
 	}
-	cfg := config{log: slog.New(slog.DiscardHandler), loc: b.Location(), pages: true,
+	cfg := config{log: slog.Default(), loc: b.Location(), pages: true,
 		client: defaultClient, mediaMax: DefaultMediaMaxBytes}
 	for _, opt := range opts {
 		opt(&cfg)

@@ -86,8 +86,8 @@ func WithSchema(name string) Option {
 }
 
 // WithLogger sets where the Store reports trouble it cannot return to a
-// caller, such as a lost change-event connection. The default discards
-// those reports.
+// caller, such as a lost change-event connection. The default is
+// slog.Default().
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
 }
@@ -135,7 +135,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 		opt(&cfg)
 	}
 	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.DiscardHandler)
+		cfg.logger = slog.Default()
 	}
 	if cfg.changeBuffer < 2 {
 		return nil, fmt.Errorf("pgstore: new: change buffer %d: must be at least 2", cfg.changeBuffer)
