@@ -24,13 +24,7 @@ func FirstImage(s string) string {
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
-			if hiddenElements[a] {
-				switch {
-				case tt == html.StartTagToken:
-					skip++
-				case tt == html.EndTagToken && skip > 0:
-					skip--
-				}
+			if hiddenTag(tt, a, &skip) {
 				continue
 			}
 			if a != atom.Img || tt == html.EndTagToken || skip > 0 || !hasAttr {

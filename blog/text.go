@@ -48,13 +48,7 @@ func PlainText(s string) string {
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
-			if hiddenElements[a] {
-				switch {
-				case tt == html.StartTagToken:
-					skip++
-				case tt == html.EndTagToken && skip > 0:
-					skip--
-				}
+			if hiddenTag(tt, a, &skip) {
 				continue
 			}
 			if !inlineElements[a] { // see excerpt.go
@@ -68,4 +62,19 @@ func PlainText(s string) string {
 // hiddenElements are the elements whose content is never shown as text.
 var hiddenElements = map[atom.Atom]bool{
 	atom.Script: true, atom.Style: true, atom.Template: true, atom.Noscript: true,
+}
+
+// hiddenTag reports whether the tag token of type tt names a hidden
+// element, keeping skip, the depth inside hidden elements, up to date.
+func hiddenTag(tt html.TokenType, a atom.Atom, skip *int) bool {
+	if !hiddenElements[a] {
+		return false
+	}
+	switch {
+	case tt == html.StartTagToken:
+		*skip++
+	case tt == html.EndTagToken && *skip > 0:
+		*skip--
+	}
+	return true
 }

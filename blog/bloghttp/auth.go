@@ -16,6 +16,7 @@ import (
 
 	"github.com/folioblog/folio/blog/bloghttp/internal/failures"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/comments/commentshttp"
 )
 
 // AdminCookie is the name of the cookie that holds a moderator's session
@@ -257,17 +258,12 @@ func (s *Server) checkBearer(w http.ResponseWriter, r *http.Request, a *TokenAut
 	addr := s.clientIP(r)
 	if wait := a.loginWait(addr, MaxBearerFailures); wait > 0 {
 		setPrivate(w)
-		w.Header().Set("Retry-After", retryAfter(wait))
+		w.Header().Set("Retry-After", commentshttp.RetryAfter(wait))
 		s.errorPage(w, r, http.StatusTooManyRequests)
 		return false
 	}
 	a.loginFailed(addr)
 	return true
-}
-
-// retryAfter is a Retry-After value in whole seconds, rounded up.
-func retryAfter(d time.Duration) string {
-	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }
 
 // tokenAuth returns the Server's Authorizer if it is a *TokenAuth.
@@ -327,7 +323,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, a *TokenAut
 	}
 	addr := s.clientIP(r)
 	if wait := a.loginWait(addr, MaxLoginFailures); wait > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
+		w.Header().Set("Retry-After", commentshttp.RetryAfter(wait))
 		s.renderLogin(w, r, http.StatusTooManyRequests, "Too many failed attempts. Try again later.")
 		return
 	}

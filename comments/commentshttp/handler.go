@@ -6,7 +6,6 @@ import (
 	"errors"
 	"html/template"
 	"log/slog"
-	"math"
 	"mime"
 	"net"
 	"net/http"
@@ -35,8 +34,14 @@ const RememberCookie = "folio_commenter"
 // rememberFor is how long the RememberCookie lives, as WordPress's.
 const rememberFor = 365 * 24 * time.Hour
 
-// unavailableRetry is the Retry-After of a 503, in seconds.
-const unavailableRetry = "5"
+// UnavailableRetryAfter is the Retry-After of a 503, in seconds: how soon
+// a lost store is worth trying again.
+const UnavailableRetryAfter = "5"
+
+// RetryAfter is a Retry-After value for d: whole seconds, rounded up.
+func RetryAfter(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
+}
 
 // Errors of [ReadForm], which [StatusOf] knows.
 var (
@@ -390,10 +395,10 @@ func Refuse(w http.ResponseWriter, s *comments.Service, f *FormState, status int
 	}
 	if fe, ok := errors.AsType[*comments.FloodError](err); ok {
 		f.RetryAfter = fe.RetryAfter
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(fe.RetryAfter.Seconds()))))
+		w.Header().Set("Retry-After", RetryAfter(fe.RetryAfter))
 	}
 	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", unavailableRetry)
+		w.Header().Set("Retry-After", UnavailableRetryAfter)
 	}
 	if f.Thread != "" && status != http.StatusNotFound {
 		f.Token = s.NewToken(strings.TrimSpace(f.Thread))
