@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/internal/testenv"
 	"github.com/folioblog/folio/storage/pgstore"
 )
 
@@ -30,10 +30,7 @@ import (
 // test without a server.
 func freshDatabase(t *testing.T) string {
 	t.Helper()
-	dsn := os.Getenv("FOLIO_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("reliability: set FOLIO_TEST_POSTGRES to a PostgreSQL DSN to run the PostgreSQL tests (.ci/postgres.sh starts one)")
-	}
+	dsn := testenv.PostgresDSN(t)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dsn)
 	require.NoError(t, err, "connect to FOLIO_TEST_POSTGRES")

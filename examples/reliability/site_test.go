@@ -32,6 +32,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/internal/testenv"
 	"github.com/folioblog/folio/storage/memstore"
 )
 
@@ -52,7 +53,7 @@ var (
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	code := m.Run()
+	code := testenv.Main(m, "examples/reliability")
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}

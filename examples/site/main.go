@@ -156,6 +156,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		cfg.adminToken = randomToken()
 		cfg.adminTokenFrom = ""
 	}
+	fmt.Fprintln(stdout, "Folio starting: opening the database (and adding the sample content on a first run)…")
 	s, err := newSite(ctx, cfg)
 	if err != nil {
 		ln.Close()

@@ -25,6 +25,7 @@ import (
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/internal/testenv"
 )
 
 const testToken = "test-moderator-token-0123456789"
@@ -73,7 +74,7 @@ func sharedSite(t testing.TB) *site {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testenv.Main(m, "examples/site")
 	if shared.s != nil {
 		shared.s.Close()
 	}
@@ -395,10 +396,7 @@ func TestSite_NoSeed(t *testing.T) {
 }
 
 func TestSite_Postgres(t *testing.T) {
-	dsn := os.Getenv("FOLIO_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("FOLIO_TEST_POSTGRES is not set: set it to a postgres:// URL of a scratch database to run this test")
-	}
+	dsn := testenv.PostgresDSN(t)
 	cfg := testConfig(t.TempDir())
 	cfg.dsn = dsn
 	cfg.secretEnv = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -13,12 +13,13 @@ import (
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/internal/testenv"
 	"github.com/folioblog/folio/storage/pgstore"
 	"github.com/folioblog/folio/storage/storagetest"
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testenv.Main(m, "pgstore")
 	if bigSchema != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		_, _ = admin.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{bigSchema}.Sanitize()+" CASCADE")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/internal/testenv"
 	"github.com/folioblog/folio/storage/pgstore"
 	"github.com/folioblog/folio/storage/storagetest"
 )
@@ -23,11 +23,7 @@ import (
 // testDSN returns the database the tests use, or skips the test.
 func testDSN(tb testing.TB) string {
 	tb.Helper()
-	dsn := os.Getenv("FOLIO_TEST_POSTGRES")
-	if dsn == "" {
-		tb.Skip("pgstore: set FOLIO_TEST_POSTGRES to a PostgreSQL DSN to run these tests (.ci/postgres.sh starts one)")
-	}
-	return dsn
+	return testenv.PostgresDSN(tb)
 }
 
 var (
