@@ -515,10 +515,11 @@ func (b *Blog) PublicPostBySlug(ctx context.Context, slug string) (*Post, error)
 
 // Resolve finds the visible post a visitor's path names under the site's
 // permalink pattern. When the path is not the post's canonical one — an
-// old slug, a wrong date, a missing trailing slash — it also returns the
-// canonical path to redirect to (permanently); otherwise redirect is "".
-// A path that does not fit the pattern, or names no visible post, is
-// ErrNotFound.
+// old slug (under any date), a missing trailing slash — it also returns
+// the canonical path to redirect to (permanently); otherwise redirect is
+// "". A path that does not fit the pattern, or names no visible post, is
+// ErrNotFound; so is the current slug under another date, which names a
+// different post that does not exist.
 func (b *Blog) Resolve(ctx context.Context, path string) (p *Post, redirect string, err error) {
 	m, ok := b.permalink.Match(path)
 	if !ok {
