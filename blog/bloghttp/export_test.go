@@ -18,3 +18,9 @@ func SetMaxTrackedAddrs(n int) (restore func()) {
 
 // StatusOf is the server's table from errors to HTTP statuses.
 func StatusOf(err error) int { return statusOf(err) }
+
+// AvatarClass is the colour class of the initials avatar for an email,
+// and AvatarColours how many classes folio.css must define.
+func (s *Server) AvatarClass(name, email string) string { return s.avatar(name, email).Class }
+
+const AvatarColours = avatarColours

@@ -108,7 +108,7 @@ func plainError(w http.ResponseWriter, status int) {
 }
 
 // avatarColours is how many colour classes folio.css defines.
-const avatarColours = 8
+const avatarColours = 10
 
 // funcs returns the template functions, bound to s.
 func (s *Server) funcs() template.FuncMap {

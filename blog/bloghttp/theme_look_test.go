@@ -1,0 +1,84 @@
+package bloghttp_test
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/bloghttp"
+)
+
+// TestAvatars_spreadEvenly checks that initials avatars use every colour
+// the stylesheet defines about equally, and that the colours differ.
+func TestAvatars_spreadEvenly(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	css := s.get("/static/folio.css").Body.String()
+	rules := regexp.MustCompile(`\.avatar-(\d+)\s*\{\s*background:\s*(#[0-9a-f]{6})`).FindAllStringSubmatch(css, -1)
+	require.Len(t, rules, bloghttp.AvatarColours, "folio.css defines one rule per colour class")
+	for i, a := range rules {
+		for _, b := range rules[i+1:] {
+			d := math.Abs(hue(t, a[2]) - hue(t, b[2]))
+			d = math.Min(d, 360-d)
+			assert.GreaterOrEqual(t, d, 20.0, "avatar-%s (%s) and avatar-%s (%s) look alike", a[1], a[2], b[1], b[2])
+		}
+	}
+
+	const emails = 2000
+	counts := map[string]int{}
+	for i := range emails {
+		counts[s.srv.AvatarClass("Reader", fmt.Sprintf("reader%d@example.com", i))]++
+	}
+	require.Len(t, counts, bloghttp.AvatarColours, "every colour is used")
+	want := emails / bloghttp.AvatarColours
+	for class, n := range counts {
+		assert.InDelta(t, want, n, float64(want)/3, "%s: %d of %d avatars", class, n, emails)
+	}
+}
+
+// hue returns the hue, in degrees, of a colour written #rrggbb.
+func hue(t *testing.T, hex string) float64 {
+	var r, g, b int
+	_, err := fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b)
+	require.NoError(t, err)
+	rf, gf, bf := float64(r)/255, float64(g)/255, float64(b)/255
+	hi, lo := math.Max(rf, math.Max(gf, bf)), math.Min(rf, math.Min(gf, bf))
+	c := hi - lo
+	var h float64
+	switch {
+	case c == 0:
+		return 0
+	case hi == rf:
+		h = math.Mod((gf-bf)/c, 6)
+	case hi == gf:
+		h = (bf-rf)/c + 2
+	default:
+		h = (rf-gf)/c + 4
+	}
+	return math.Mod(h*60+360, 360)
+}
+
+// TestFigures_styledOnLists checks that the stylesheet styles figures in
+// summaries (home, archives, tags, search) as on the post page, and knows
+// WordPress's alignment classes.
+func TestFigures_styledOnLists(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	p := s.post("Harbour", day(1, 2), func(p *blog.Post) {
+		p.Source = "![Boats](/boats.jpg \"(Photo: Folio)\")\n\nThe harbour at dawn."
+	})
+	home := s.get("/").Body.String()
+	require.Contains(t, home, `class="entry-summary"`)
+	require.Contains(t, home, "<figcaption>(Photo: Folio)</figcaption>", "the list shows the figure of %s", p.Title)
+
+	css := s.get("/static/folio.css").Body.String()
+	for _, sel := range []string{"figure", "figcaption"} {
+		assert.Regexp(t, `:is\(\.entry-content, \.entry-summary\) `+sel+` \{`, css, "%s styled in summaries too", sel)
+	}
+	for _, class := range []string{"aligncenter", "alignleft", "alignright", "alignwide", "wp-caption", "gallery-item"} {
+		assert.Regexp(t, `\.`+class+`\b[^{]*\{`, css, "folio.css styles .%s", class)
+	}
+}
