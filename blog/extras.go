@@ -30,6 +30,39 @@ func (b *Blog) Like(ctx context.Context, postID int64, visitor string) (added bo
 	return added, nil
 }
 
+// Liked reports whether visitor likes the post postID. ErrUnsupported if
+// the store cannot take likes back (is no [UnlikeStore]), since a visitor
+// who cannot undo a like need not be told they gave it.
+func (b *Blog) Liked(ctx context.Context, postID int64, visitor string) (bool, error) {
+	u, ok := b.likes.(UnlikeStore)
+	if !ok {
+		return false, fmt.Errorf("blog: liked post %d: %w", postID, ErrUnsupported)
+	}
+	liked, err := u.HasLike(ctx, postID, visitor)
+	if err != nil {
+		return false, fmt.Errorf("blog: liked post %d: %w", postID, err)
+	}
+	return liked, nil
+}
+
+// Unlike takes back visitor's like of the visible post postID, reporting
+// whether there was one. ErrNotFound if visitors cannot see the post;
+// ErrUnsupported if the store is no [UnlikeStore].
+func (b *Blog) Unlike(ctx context.Context, postID int64, visitor string) (removed bool, err error) {
+	u, ok := b.likes.(UnlikeStore)
+	if !ok {
+		return false, fmt.Errorf("blog: unlike post %d: %w", postID, ErrUnsupported)
+	}
+	if _, err := b.PublicPost(ctx, postID); err != nil {
+		return false, err
+	}
+	removed, err = u.RemoveLike(ctx, postID, visitor)
+	if err != nil {
+		return false, fmt.Errorf("blog: unlike post %d: %w", postID, err)
+	}
+	return removed, nil
+}
+
 // LikeCounts returns the number of likes of each of the posts ids, in one
 // store call however many; a post without likes maps to 0. ErrUnsupported
 // if the store keeps no likes.

@@ -229,6 +229,21 @@ type LikeStore interface {
 	CountLikes(ctx context.Context, postIDs []int64) (map[int64]int, error)
 }
 
+// UnlikeStore is a LikeStore whose likes can be taken back, so a visitor
+// sees that they liked a post and may undo it.
+type UnlikeStore interface {
+	LikeStore
+
+	// RemoveLike takes back visitor's like of post postID and reports
+	// whether there was one; without one it changes nothing. A like
+	// removed is reported as a ChangeLike, as one added is.
+	RemoveLike(ctx context.Context, postID int64, visitor string) (removed bool, err error)
+
+	// HasLike reports whether visitor likes post postID; false for a
+	// missing post.
+	HasLike(ctx context.Context, postID int64, visitor string) (bool, error)
+}
+
 // RedirectStore is a Store that remembers old paths of posts — the URLs
 // they had on another engine before an import — so those links keep
 // working by redirect.

@@ -63,6 +63,36 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 	return !seen, nil
 }
 
+// RemoveLike takes back visitor's like of post postID; see
+// [blog.UnlikeStore].
+func (s *Store) RemoveLike(ctx context.Context, postID int64, visitor string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	t := &s.extras
+	t.mu.Lock()
+	_, had := t.likes[postID][visitor]
+	delete(t.likes[postID], visitor)
+	t.mu.Unlock()
+	if had {
+		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+	}
+	return had, nil
+}
+
+// HasLike reports whether visitor likes post postID; see
+// [blog.UnlikeStore].
+func (s *Store) HasLike(ctx context.Context, postID int64, visitor string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	t := &s.extras
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	_, ok := t.likes[postID][visitor]
+	return ok, nil
+}
+
 // CountLikes returns the number of likes of each post; see
 // [blog.LikeStore].
 func (s *Store) CountLikes(ctx context.Context, postIDs []int64) (map[int64]int, error) {

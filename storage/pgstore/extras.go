@@ -54,6 +54,44 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 	return false, fmt.Errorf("pgstore: add like to post %d: %w", postID, dbErr(err))
 }
 
+// removeLikeSQL takes back a like and, only if there was one, reports the
+// change.
+const removeLikeSQL = `
+WITH l AS (
+	DELETE FROM {S}post_likes WHERE post_id = $1 AND visitor = $2
+	RETURNING post_id
+)
+SELECT post_id FROM l, pg_notify($3, json_build_object('kind', 'like', 'post_id', post_id)::text) AS n`
+
+// RemoveLike takes back visitor's like of post postID and reports whether
+// there was one. A like removed is reported as a [blog.ChangeLike].
+func (s *Store) RemoveLike(ctx context.Context, postID int64, visitor string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("pgstore: remove like from post %d: %w", postID, dbErr(err))
+	}
+	var got int64
+	err := s.writeRow(ctx, s.sql(removeLikeSQL), []any{postID, cleanText(visitor), s.channel}, &got)
+	switch {
+	case err == nil:
+		s.hooks.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+		return true, nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return false, nil
+	}
+	return false, fmt.Errorf("pgstore: remove like from post %d: %w", postID, dbErr(err))
+}
+
+// HasLike reports whether visitor likes post postID.
+func (s *Store) HasLike(ctx context.Context, postID int64, visitor string) (bool, error) {
+	var has bool
+	err := s.pool.QueryRow(ctx, s.sql(`SELECT EXISTS (SELECT 1 FROM {S}post_likes WHERE post_id = $1 AND visitor = $2)`),
+		postID, cleanText(visitor)).Scan(&has)
+	if err != nil {
+		return false, fmt.Errorf("pgstore: has like on post %d: %w", postID, dbErr(err))
+	}
+	return has, nil
+}
+
 // CountLikes returns the number of likes of each post, in one query;
 // every post asked for is in the map, with 0 if it has none.
 func (s *Store) CountLikes(ctx context.Context, postIDs []int64) (map[int64]int, error) {

@@ -18,6 +18,8 @@ var (
 const (
 	postExistsSQL      = `SELECT 1 FROM posts WHERE id = ?`
 	insertLikeSQL      = `INSERT OR IGNORE INTO post_likes (post_id, visitor) VALUES (?, ?)`
+	removeLikeSQL      = `DELETE FROM post_likes WHERE post_id = ? AND visitor = ?`
+	hasLikeSQL         = `SELECT 1 FROM post_likes WHERE post_id = ? AND visitor = ?`
 	deleteLikesSQL     = `DELETE FROM post_likes WHERE post_id = ?`
 	putRedirectSQL     = `INSERT INTO redirects (path, post_id) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET post_id = excluded.post_id`
 	deleteRedirectsSQL = `DELETE FROM redirects WHERE post_id = ?`
@@ -64,6 +66,51 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
 	}
 	return added, nil
+}
+
+// RemoveLike takes back visitor's like of post postID, reporting whether
+// there was one, by its primary key. A like removed is reported on the
+// change feed as [blog.ChangeLike].
+func (s *Store) RemoveLike(ctx context.Context, postID int64, visitor string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, fmt.Errorf("sqlitestore: remove like from post %d: %w", postID, err)
+	}
+	var removed bool
+	err := s.inWrite(ctx, func(tx querier) error {
+		res, err := tx.ExecContext(ctx, removeLikeSQL, postID, visitor)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		removed = n > 0
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlitestore: remove like from post %d: %w", postID, err)
+	}
+	if removed {
+		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+	}
+	return removed, nil
+}
+
+// HasLike reports whether visitor likes post postID, reading one row of
+// the primary key.
+func (s *Store) HasLike(ctx context.Context, postID int64, visitor string) (bool, error) {
+	var has bool
+	err := s.inRead(ctx, func(tx querier) error {
+		var one int
+		err := tx.QueryRowContext(ctx, hasLikeSQL, postID, visitor).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		has = err == nil
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlitestore: has like on post %d: %w", postID, err)
+	}
+	return has, nil
 }
 
 // CountLikes returns the number of likes of each of the posts, 0 for a

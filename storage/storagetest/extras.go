@@ -348,3 +348,51 @@ func changeHookBeforeWriteReturns(t *testing.T, s blog.Store) {
 	assert.Len(t, seen, n, "rule: a removed OnChange function is not called again")
 	mu.Unlock()
 }
+
+func unlikeTakesBack(t *testing.T, s blog.Store) {
+	us, ok := s.(blog.UnlikeStore)
+	if !ok {
+		t.Skip("the store is not a blog.UnlikeStore")
+	}
+	ctx := context.Background()
+	a := mustCreatePost(t, s, newPost("liked", postAt(1)))
+	b := mustCreatePost(t, s, newPost("other", postAt(2)))
+	for _, l := range []struct {
+		post    int64
+		visitor string
+	}{{a.ID, "v1"}, {a.ID, "v2"}, {b.ID, "v1"}} {
+		_, err := us.AddLike(ctx, l.post, l.visitor)
+		require.NoError(t, err)
+	}
+	const rule = "rule: RemoveLike takes back only that visitor's like of that post, once; HasLike follows"
+	has, err := us.HasLike(ctx, a.ID, "v1")
+	require.NoError(t, err)
+	assert.True(t, has, rule)
+
+	removed, err := us.RemoveLike(ctx, a.ID, "v1")
+	require.NoError(t, err)
+	assert.True(t, removed, rule)
+	removed, err = us.RemoveLike(ctx, a.ID, "v1")
+	require.NoError(t, err)
+	assert.False(t, removed, "%s (again)", rule)
+	removed, err = us.RemoveLike(ctx, 12345, "v1")
+	require.NoError(t, err)
+	assert.False(t, removed, "%s (a missing post)", rule)
+
+	for _, c := range []struct {
+		post    int64
+		visitor string
+		want    bool
+	}{{a.ID, "v1", false}, {a.ID, "v2", true}, {b.ID, "v1", true}, {12345, "v1", false}} {
+		has, err := us.HasLike(ctx, c.post, c.visitor)
+		require.NoError(t, err)
+		assert.Equal(t, c.want, has, "%s (post %d, %s)", rule, c.post, c.visitor)
+	}
+	counts, err := us.CountLikes(ctx, []int64{a.ID, b.ID})
+	require.NoError(t, err)
+	assert.Equal(t, map[int64]int{a.ID: 1, b.ID: 1}, counts, rule)
+
+	again, err := us.AddLike(ctx, a.ID, "v1")
+	require.NoError(t, err)
+	assert.True(t, again, "rule: a like taken back may be given again")
+}

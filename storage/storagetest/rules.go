@@ -69,6 +69,9 @@ var postRules = []postRule{
 	{"Likes_MissingPost_ErrNotFound", likesMissingPost},
 	{"Likes_Concurrent", likesConcurrent},
 
+	// blog.UnlikeStore
+	{"Unlike_TakesBackOneLike", unlikeTakesBack},
+
 	// blog.RedirectStore
 	{"Redirects_RoundTrip", redirectsRoundTrip},
 
