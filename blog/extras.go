@@ -30,6 +30,13 @@ func (b *Blog) Like(ctx context.Context, postID int64, visitor string) (added bo
 	return added, nil
 }
 
+// LikesUndoable reports whether likes can be taken back: whether the
+// store is an [UnlikeStore].
+func (b *Blog) LikesUndoable() bool {
+	_, ok := b.likes.(UnlikeStore)
+	return ok
+}
+
 // Liked reports whether visitor likes the post postID. ErrUnsupported if
 // the store cannot take likes back (is no [UnlikeStore]), since a visitor
 // who cannot undo a like need not be told they gave it.

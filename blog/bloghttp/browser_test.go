@@ -663,19 +663,33 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
-	t.Run("a visitor likes a post once", func(t *testing.T) {
-		tab := b.tab(t, false)
+	t.Run("a visitor likes a post once, sees it and can undo it", func(t *testing.T) {
+		tab := b.tab(t, true)
 		url := s.url(s.srv.PostPath(liked))
 		browse(t, tab, url)
 		assert.Equal(t, "Be the first to like this.", textOf(t, tab, ".like-count"))
-		for range 2 {
+		count := func() int {
+			n, err := s.store.CountLikes(context.Background(), []int64{liked.ID})
+			require.NoError(t, err)
+			return n[liked.ID]
+		}
+		for _, step := range []struct {
+			text, pressed string
+			likes         int
+		}{
+			{"You like this. Press again to undo.", "true", 1},
+			{"Be the first to like this.", "false", 0},
+			{"You like this. Press again to undo.", "true", 1},
+		} {
 			require.Equal(t, int64(http.StatusOK), clickAndWait(t, tab, ".like-button"))
 			assert.Equal(t, url+"#likes", location(t, tab))
-			assert.Equal(t, "One person likes this.", textOf(t, tab, ".like-count"))
+			assert.Equal(t, step.text, textOf(t, tab, ".like-count"))
+			assert.Equal(t, step.pressed, eval[string](t, tab, `document.querySelector(".like-button").getAttribute("aria-pressed")`))
+			assert.Equal(t, step.likes, count())
 		}
-		n, err := s.store.CountLikes(context.Background(), []int64{liked.ID})
-		require.NoError(t, err)
-		assert.Equal(t, 1, n[liked.ID])
+		other := b.tab(t, true)
+		browse(t, other, url)
+		assert.Equal(t, "One person likes this.", textOf(t, other, ".like-count"), "another browser sees the count, not the state")
 	})
 
 	t.Run("no script from a comment runs", func(t *testing.T) {

@@ -1,7 +1,9 @@
 package bloghttp_test
 
 import (
+	"io"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -115,4 +117,61 @@ func TestLikes_storeWithout(t *testing.T) {
 	assert.NotContains(t, body, "like-button")
 	assert.Contains(t, body, "Leave a Reply", "the page works without likes")
 	assert.Contains(t, s.get("/").Body.String(), "0 Comments", "counts come from the comment threads")
+}
+
+// TestLikes_likedStateAndUndo checks that a visitor who liked a post sees
+// so on its page, uncached, and can take the like back; nobody else sees
+// their state.
+func TestLikes_likedStateAndUndo(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{opts: []bloghttp.Option{bloghttp.WithPageCache(1 << 20)}})
+	p := s.post("Likeable", day(1, 2), nil)
+	other := s.post("Other", day(1, 3), nil)
+	const me, them = "192.0.2.10:1", "192.0.2.20:1"
+	page := func(post *blog.Post, remote string, cookies []*http.Cookie) *http.Response {
+		return s.do(pageReq{target: s.srv.PostPath(post), remote: remote, cookies: cookies}).Result()
+	}
+	body := func(res *http.Response) string {
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return string(b)
+	}
+	require.Contains(t, body(page(p, them, nil)), "Be the first to like this.", "a cached page before any like")
+
+	liked := s.do(pageReq{method: http.MethodPost, target: "/likes/" + itoa(p.ID), remote: me}).Result()
+	require.Equal(t, http.StatusSeeOther, liked.StatusCode)
+	jar := liked.Cookies()
+	names := []string{}
+	for _, c := range jar {
+		names = append(names, c.Name)
+	}
+	require.Contains(t, names, bloghttp.LikedCookie)
+
+	mine := page(p, me, jar)
+	assert.Equal(t, "bypass", mine.Header.Get("X-Folio-Cache"), "the liked state is personal: never cached")
+	b := body(mine)
+	assert.Contains(t, b, `aria-pressed="true"`)
+	assert.Contains(t, b, "You like this.")
+	assert.Contains(t, b, `name="undo" value="1"`)
+
+	b = body(page(p, them, nil))
+	assert.Contains(t, b, "One person likes this.", "another visitor sees the count")
+	assert.NotContains(t, b, "You like this", "and not my state")
+	assert.NotContains(t, body(page(other, me, jar)), "You like this", "a post I did not like")
+
+	forged := []*http.Cookie{{Name: bloghttp.LikedCookie, Value: itoa(other.ID) + ".0000"}}
+	assert.NotContains(t, body(page(other, me, append(forged, jar[0]))), "You like this", "a forged list is ignored")
+
+	undo := s.do(pageReq{method: http.MethodPost, target: "/likes/" + itoa(p.ID), remote: me, cookies: jar,
+		form: url.Values{"undo": {"1"}}}).Result()
+	require.Equal(t, http.StatusSeeOther, undo.StatusCode)
+	n, err := s.store.CountLikes(t.Context(), []int64{p.ID})
+	require.NoError(t, err)
+	assert.Zero(t, n[p.ID], "undo takes the like back")
+	for _, c := range undo.Cookies() {
+		if c.Name == bloghttp.LikedCookie {
+			assert.Negative(t, c.MaxAge, "the list is dropped once empty")
+		}
+	}
+	b = body(page(p, them, nil))
+	assert.Contains(t, b, "Be the first to like this.", "the cached page was evicted")
 }

@@ -104,6 +104,13 @@ func (s *Server) postPage(r *http.Request, p *blog.Post, form *commentshttp.Form
 		}
 		page.LikesOn, page.Likes = true, n[p.ID]
 		page.LikeAction = s.Path("/likes/" + threadKey(p))
+		if page.Liked, err = s.likedByVisitor(r, p); err != nil {
+			return nil, false, err
+		}
+		if page.Liked {
+			page.Others = max(page.Likes-1, 0)
+		}
+		personal = personal || page.Liked
 	}
 	if p.Kind == blog.KindPost {
 		if page.Prev, page.Next, err = s.blog.Adjacent(ctx, p); err != nil {

@@ -294,8 +294,11 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 				if _, ok := s.auth.Authorize(r); ok {
 					return true
 				}
-				_, ok := s.reader(r)
-				return ok
+				if _, ok := s.reader(r); ok {
+					return true
+				}
+				// One who liked posts is shown "you like this" on them.
+				return len(s.likedIDs(r)) > 0
 			}),
 			pagecache.WithOnExpire(s.wakeExpiry))
 		// Writes in this process evict before they return, so the very

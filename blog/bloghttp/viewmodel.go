@@ -108,7 +108,9 @@ type PostPage struct {
 	Next       *blog.Post // the next newer visible post, or nil (always nil for a page)
 	LikesOn    bool       // the store keeps likes: show the button
 	Likes      int        // likes of the post
-	LikeAction string     // the URL the like button posts to
+	LikeAction string     // the URL the like button posts to; with undo=1, it takes the like back
+	Liked      bool       // the visitor likes the post (and may undo it): such a page is not cached
+	Others     int        // when Liked, the likes of everyone else
 
 	Thread       comments.ThreadPage // the page of comments shown, with the thread's counts
 	Comments     []*CommentNode      // that page's comments as a tree, oldest first
