@@ -96,11 +96,26 @@ func (s *Server) execute(buf *bytes.Buffer, name string, v *View) error {
 // errorPage answers r with the error page for status: for 404 a search
 // box and links; for 5xx only the status, never details.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
-	v := s.newView(r, status, ErrorPage{Status: status, Text: http.StatusText(status)})
+	page := ErrorPage{Status: status, Text: http.StatusText(status)}
+	v := s.newView(r, status, nil)
+	if status == http.StatusNotFound {
+		// The links the page promises. A store that fails here leaves
+		// them out: the visitor still gets their 404.
+		if list, err := s.blog.List(r.Context(), blog.ListOptions{Limit: notFoundRecent}); err == nil {
+			page.Recent = list.Posts
+		}
+		if sb, err := v.Sidebar(); err == nil {
+			page.Archives = sb.List
+		}
+	}
+	v.Page = page
 	v.Title = http.StatusText(status)
 	w.Header().Set("Cache-Control", "no-store")
 	s.renderView(w, r, "error.html", v)
 }
+
+// notFoundRecent is how many recent posts a 404 page offers.
+const notFoundRecent = 5
 
 // plainError is the last resort when even the error page fails.
 func plainError(w http.ResponseWriter, status int) {

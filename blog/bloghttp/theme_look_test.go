@@ -3,6 +3,7 @@ package bloghttp_test
 import (
 	"fmt"
 	"math"
+	"net/http"
 	"regexp"
 	"testing"
 
@@ -81,4 +82,19 @@ func TestFigures_styledOnLists(t *testing.T) {
 	for _, class := range []string{"aligncenter", "alignleft", "alignright", "alignwide", "wp-caption", "gallery-item"} {
 		assert.Regexp(t, `\.`+class+`\b[^{]*\{`, css, "folio.css styles .%s", class)
 	}
+}
+
+// TestNotFound_offersWaysOn checks that the 404 page shows what it
+// promises: a search box, recent posts and the archives.
+func TestNotFound_offersWaysOn(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	p := s.post("Harbour at dawn", day(1, 2), nil)
+	res := s.get("/no/such/page/")
+	require.Equal(t, http.StatusNotFound, res.Code)
+	body := res.Body.String()
+	assert.Contains(t, body, `<input type="search" id="error-s" name="s"`)
+	assert.Contains(t, body, "Recent posts")
+	assert.Contains(t, body, `<a href="`+s.srv.PostPath(p)+`">Harbour at dawn</a>`)
+	assert.Contains(t, body, "Archives")
+	assert.Regexp(t, `<a href="/2013/01/">January 2013</a>`, body)
 }

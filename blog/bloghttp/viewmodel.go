@@ -158,6 +158,10 @@ type CommentForm struct {
 type ErrorPage struct {
 	Status int    // the HTTP status: 404, 500, …
 	Text   string // its text: "Not Found"
+
+	// On a 404, what to try instead; empty when the store cannot say.
+	Recent   []*blog.Post  // the newest visible posts
+	Archives template.HTML // the months with posts, as the sidebar lists them
 }
 
 // Avatar is what the avatar template function returns for a comment's
