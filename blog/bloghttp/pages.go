@@ -122,6 +122,7 @@ type listSpec struct {
 	canon    string // the path of the listing's first page
 	calYear  int
 	calMonth time.Month
+	calOnly  bool // the calendar's month is not the page's period (a year page)
 	emptyOK  bool // an empty first page is not a 404 (the home page)
 
 	// A numbered page (/page/N/): it starts after the token after, its
@@ -197,7 +198,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 	}
 	v.Description = s.site.Tagline
 	v.calYear, v.calMonth = spec.calYear, spec.calMonth
-	if spec.calMonth != 0 {
+	if spec.calMonth != 0 && !spec.calOnly {
 		v.curYear, v.curMonth = spec.calYear, spec.calMonth
 	}
 	s.renderView(w, r, "list.html", v)
@@ -356,6 +357,22 @@ func parsePeriod(path string) (y int, m time.Month, d int, ok bool) {
 	return y, m, d, true
 }
 
+// lastMonthOf returns the last month of year y with posts, or 0 when the
+// archive index cannot say.
+func (s *Server) lastMonthOf(r *http.Request, y int) time.Month {
+	ix, err := s.blog.Archive(r.Context())
+	if err != nil {
+		return 0
+	}
+	var last time.Month
+	for _, m := range ix.Months() {
+		if m.Year == y && m.Count > 0 && m.Month > last {
+			last = m.Month
+		}
+	}
+	return last
+}
+
 // servePeriod serves the archive page of a year, month or day; 404 when it
 // has no posts.
 func (s *Server) servePeriod(w http.ResponseWriter, r *http.Request, y int, m time.Month, d int) {
@@ -365,7 +382,13 @@ func (s *Server) servePeriod(w http.ResponseWriter, r *http.Request, y int, m ti
 	case m == 0:
 		spec.heading = "Yearly Archives: " + strconv.Itoa(y)
 		spec.canon = fmt.Sprintf("/%04d/", y)
-		spec.calYear = 0 // the calendar shows the current month
+		// The calendar shows the year's last month with posts, where a
+		// reader of the year most likely goes next (WordPress shows the
+		// current month, which may be years away).
+		spec.calYear, spec.calMonth, spec.calOnly = 0, s.lastMonthOf(r, y), true
+		if spec.calMonth != 0 {
+			spec.calYear = y
+		}
 	case d == 0:
 		spec.heading = "Monthly Archives: " + s.archive.MonthLabel(y, m)
 		spec.canon = fmt.Sprintf("/%04d/%02d/", y, int(m))

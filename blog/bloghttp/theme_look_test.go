@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -97,4 +98,22 @@ func TestNotFound_offersWaysOn(t *testing.T) {
 	assert.Contains(t, body, `<a href="`+s.srv.PostPath(p)+`">Harbour at dawn</a>`)
 	assert.Contains(t, body, "Archives")
 	assert.Regexp(t, `<a href="/2013/01/">January 2013</a>`, body)
+}
+
+// TestYearArchive_calendarShowsLastMonth checks that a year's archive
+// shows the calendar of that year's last month with posts, not today's.
+func TestYearArchive_calendarShowsLastMonth(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	s.post("Spring", time.Date(2012, 3, 4, 12, 0, 0, 0, time.UTC), nil)
+	s.post("Autumn", time.Date(2012, 10, 9, 12, 0, 0, 0, time.UTC), nil)
+	s.post("Winter", time.Date(2013, 1, 2, 12, 0, 0, 0, time.UTC), nil)
+	for _, c := range []struct{ path, want string }{
+		{"/2012/", "<caption>October 2012</caption>"},
+		{"/2013/", "<caption>January 2013</caption>"},
+	} {
+		res := s.get(c.path)
+		require.Equal(t, http.StatusOK, res.Code, c.path)
+		assert.Contains(t, res.Body.String(), c.want, c.path)
+	}
+	assert.NotContains(t, s.get("/2012/").Body.String(), `aria-current`, "no month is marked as the page's own on a year page")
 }
