@@ -32,7 +32,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	case strings.TrimSpace(q.Get("s")) != "":
 		s.serveSearch(w, r, q.Get("s"))
 	default:
-		s.serveList(w, r, listSpec{sticky: true, canon: "/", emptyOK: true})
+		s.serveList(w, r, listSpec{sticky: true, canon: "/", emptyOK: true, older: "/page/2/"})
 	}
 }
 
@@ -129,7 +129,8 @@ type listSpec struct {
 	// next page is older, and ?after= plays no part.
 	paged bool
 	after string
-	older string
+	older string // also the home page's: /page/2/
+	newer string
 }
 
 // serveList answers r with a page of a listing, continued with ?after=.
@@ -177,10 +178,13 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, spec listSpec
 		page.Items = append(page.Items, ListItem{Post: p})
 	}
 	switch {
-	case rest.Next != "" && spec.paged:
+	case rest.Next != "" && spec.older != "" && (spec.paged || after == ""):
 		page.Older = s.Path(spec.older)
 	case rest.Next != "":
 		page.Older = s.Path(spec.canon) + "?after=" + url.QueryEscape(rest.Next)
+	}
+	if spec.newer != "" {
+		page.Newer = s.Path(spec.newer)
 	}
 	if err := s.countItems(ctx, page); err != nil {
 		s.fail(w, r, err)

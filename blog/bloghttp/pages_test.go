@@ -3,6 +3,7 @@ package bloghttp_test
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -49,12 +50,19 @@ func TestPages_homeStickyAndPagination(t *testing.T) {
 	m := olderRE.FindStringSubmatch(body)
 	require.NotNil(t, m, "an Older posts link")
 	next := html.UnescapeString(m[1])
-	assert.True(t, strings.HasPrefix(next, "/?after="), next)
+	assert.Equal(t, "/page/2/", next, "the home page continues at WordPress's numbered pages")
+	assert.NotContains(t, body, "Newer posts", "nothing is newer than the home page")
 
 	w = s.get(next)
 	require.Equal(t, http.StatusOK, w.Code)
 	assert.Equal(t, []int64{b.ID, a.ID}, postOrder(w.Body.String()), "no sticky post after the first page")
 	assert.NotRegexp(t, olderRE, w.Body.String(), "the last page has no Older link")
+	assert.Contains(t, w.Body.String(), `<a class="prev nav-next" href="/" rel="prev">Newer posts →</a>`, "page 2 leads back home")
+
+	// A token from an older link keeps working.
+	w = s.get("/?after=" + url.QueryEscape(blog.CursorOf(c).String()))
+	require.Equal(t, http.StatusOK, w.Code)
+	assert.Equal(t, []int64{b.ID, a.ID}, postOrder(w.Body.String()))
 
 	t.Run("bad token", func(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, s.get("/?after=%21%21nonsense").Code)

@@ -89,6 +89,7 @@ type ListPage struct {
 	Search  string     // the words searched for, on a search page; "" elsewhere
 	Items   []ListItem // the page's posts, in the order to show them
 	Older   string     // the href of the next page of older posts; "" on the last
+	Newer   string     // the href of the page of newer posts, on the home page's numbered pages; "" elsewhere
 	LikesOn bool       // the store keeps likes: show each item's count
 }
 

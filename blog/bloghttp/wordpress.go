@@ -260,8 +260,17 @@ func (s *Server) handleHomePage(w http.ResponseWriter, r *http.Request) {
 		canon: "/page/" + strconv.Itoa(n) + "/",
 		after: after,
 		older: "/page/" + strconv.Itoa(n+1) + "/",
+		newer: newerPage(n),
 		paged: true,
 	})
+}
+
+// newerPage is the path of the home page before page n (n ≥ 2).
+func newerPage(n int) string {
+	if n == 2 {
+		return "/"
+	}
+	return "/page/" + strconv.Itoa(n-1) + "/"
 }
 
 // authorPosts returns up to limit visible posts by the author whose
