@@ -153,6 +153,7 @@
 //	                    "" for none), .Initials and .Class (for a coloured
 //	                    circle of initials)
 //	authorURL URL       a comment author's website made safe again, or ""
+//	authorPath NAME     the href of a post author's archive ("/author/jane-doe/")
 //	commentID COMMENT   "comment-ID", the id of a comment's element
 //	isPage POST         whether a *blog.Post is a page rather than a post
 //
@@ -163,7 +164,8 @@
 //	post.html   *PostPage: a post or page; .Comments a tree of
 //	            *CommentNodes, .CommentPages PageLinks, .Form a
 //	            *CommentForm (nil when comments are closed)
-//	error.html  ErrorPage: .Status, .Text
+//	error.html  ErrorPage: .Status, .Text, and on a 404 .Recent and
+//	            .Archives
 //
 // Each of [ListPage], [ListItem], [PostPage], [CommentNode], [PageLink],
 // [CommentForm] and [ErrorPage] documents its fields, and so do [Sidebar]

@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -149,6 +150,9 @@ func (s *Server) funcs() template.FuncMap {
 			return strconv.Itoa(n) + " " + many
 		},
 		"avatar": s.avatar,
+		"authorPath": func(name string) string {
+			return s.Path("/author/" + url.PathEscape(blog.Nicename(name)) + "/")
+		},
 		"authorURL": func(raw string) string {
 			u, ok := comments.SafeURL(raw)
 			if !ok {

@@ -117,3 +117,17 @@ func TestYearArchive_calendarShowsLastMonth(t *testing.T) {
 	}
 	assert.NotContains(t, s.get("/2012/").Body.String(), `aria-current`, "no month is marked as the page's own on a year page")
 }
+
+// TestAuthorLinks checks that a post's author links to their archive,
+// which lists the post.
+func TestAuthorLinks(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	p := s.post("Harbour", day(1, 2), func(p *blog.Post) { p.Author = blog.Author{Name: "Ana María"} })
+	for _, path := range []string{"/", s.srv.PostPath(p)} {
+		body := s.get(path).Body.String()
+		assert.Contains(t, body, `<a class="url fn n" href="/author/ana-mar%C3%ADa/">Ana María</a>`, path)
+	}
+	res := s.get("/author/ana-mar%C3%ADa/")
+	require.Equal(t, http.StatusOK, res.Code)
+	assert.Contains(t, res.Body.String(), "Harbour")
+}
