@@ -40,7 +40,7 @@ func TestPost_page(t *testing.T) {
 	checks := []struct{ name, want string }{
 		{"title", `<h1 class="entry-title">Congress opens</h1>`},
 		{"date", `<time class="entry-date" datetime="2013-01-02T10:00:00Z">January 2, 2013</time>`},
-		{"author", `<span class="author">Ann Author</span>`},
+		{"author", `<span class="author vcard"><a class="url fn n" href="/author/ann-author/">Ann Author</a></span>`},
 		{"figure", `<figure><img src="/img/a.jpg" alt="Delegates arrive" loading="lazy"><figcaption>(Photo: KCNA)</figcaption></figure>`},
 		{"tag", `<a href="/tag/politics/" rel="tag">Politics</a>`},
 		{"category", `<a href="/category/world/" rel="category tag">World News</a>`},
