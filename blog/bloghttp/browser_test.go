@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -288,6 +289,14 @@ func browse(t testing.TB, ctx context.Context, url string) {
 	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
 	require.NoError(t, err, "navigating to %s", url)
 	require.Equal(t, int64(http.StatusOK), resp.Status, "status of %s", url)
+}
+
+// browseStatus navigates to url and returns the status of its page.
+func browseStatus(t testing.TB, ctx context.Context, url string) int64 {
+	t.Helper()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
+	require.NoError(t, err, "navigating to %s", url)
+	return resp.Status
 }
 
 // clickAndWait clicks the element sel and waits for the page it leads to;
@@ -826,59 +835,160 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("screenshots", func(t *testing.T) {
-		tests := []struct {
+		type width struct {
 			name    string
-			file    string
-			width   int64
-			height  int64
+			px, h   int64
 			mobile  bool
 			sidebar string // where the sidebar is: "right" of the main column or "below" it
+		}
+		desktop, phone := width{"desktop", 1280, 900, false, "right"}, width{"phone", 390, 844, true, "below"}
+		likedURL := s.url(s.srv.PostPath(liked))
+		tests := []struct {
+			page    string // the file's prefix in testdata/screenshots
+			url     string
+			status  int64
+			sidebar bool
+			like    bool // like the post first: the liked state
+			dark    bool // also in the dark scheme
 		}{
-			{"desktop", "post-desktop.png", 1280, 900, false, "right"},
-			{"phone", "post-phone.png", 390, 844, true, "below"},
+			{"post", mainURL, http.StatusOK, true, false, true},
+			{"home", s.url("/"), http.StatusOK, true, false, true},
+			{"month", s.url("/2013/02/"), http.StatusOK, true, false, false},
+			{"notfound", s.url("/no/such/page/"), http.StatusNotFound, false, false, false},
+			{"liked", likedURL, http.StatusOK, true, true, false},
 		}
 		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				tab := b.tab(t, true)
-				opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
-				if tt.mobile {
-					opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
-				}
-				require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(tt.width, tt.height, opts...)))
-				browse(t, tab, mainURL)
-				// The figure loads lazily: bring it into view and wait for it.
-				_, err := chromedp.Run(tab, chromedp.Poll[bool](`(() => {
-					const i = document.querySelector(".entry-content figure img");
-					i.scrollIntoView();
-					return i.complete && i.naturalWidth > 0;
-				})()`, chromedp.WithPollingTimeout(5*time.Second)))
-				require.NoError(t, err, "the figure's image loaded")
-				require.NoError(t, chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)))
-				assert.Equal(t, tt.width, eval[int64](t, tab, `window.innerWidth`))
-				assert.LessOrEqual(t, eval[int64](t, tab, `document.documentElement.scrollWidth`), tt.width, "nothing overflows sideways")
-				rel := eval[string](t, tab, `(() => {
-					const m = document.querySelector(".site-main").getBoundingClientRect();
-					const a = document.querySelector(".site-sidebar").getBoundingClientRect();
-					if (a.left >= m.right) return "right";
-					if (a.top >= m.bottom) return "below";
-					return "overlapping";
-				})()`)
-				assert.Equal(t, tt.sidebar, rel)
+			for _, w := range []width{desktop, phone} {
+				for _, scheme := range []string{"light", "dark"} {
+					if scheme == "dark" && !tt.dark {
+						continue
+					}
+					file := tt.page + "-" + w.name + ".png"
+					if scheme == "dark" {
+						file = tt.page + "-" + w.name + "-dark.png"
+					}
+					t.Run(file, func(t *testing.T) {
+						tab := b.tab(t, true)
+						opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+						if w.mobile {
+							opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+						}
+						require.NoError(t, chromedp.Do(tab, chromedp.EmulateViewport(w.px, w.h, opts...)))
+						_, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+							Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+						})
+						require.NoError(t, err)
+						status := browseStatus(t, tab, tt.url)
+						require.Equal(t, tt.status, status)
+						if tt.like {
+							require.Equal(t, int64(http.StatusOK), clickAndWait(t, tab, ".like-button"))
+							assert.Equal(t, "true", eval[string](t, tab, `document.querySelector(".like-button").getAttribute("aria-pressed")`))
+						}
+						// Figures load lazily: bring each into view and wait for it.
+						_, err = chromedp.Run(tab, chromedp.Poll[bool](`(() => {
+							for (const i of document.querySelectorAll("figure img")) {
+								i.scrollIntoView();
+								if (!i.complete || i.naturalWidth === 0) return false;
+							}
+							return true;
+						})()`, chromedp.WithPollingTimeout(5*time.Second)))
+						require.NoError(t, err, "the figures' images loaded")
+						require.NoError(t, chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)))
 
-				shot, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
-				require.NoError(t, err)
-				cfg, err := png.DecodeConfig(bytes.NewReader(shot))
-				require.NoError(t, err)
-				assert.Equal(t, int(tt.width), cfg.Width)
-				height := eval[int64](t, tab, `document.documentElement.scrollHeight`)
-				assert.InDelta(t, height, cfg.Height, 2, "the whole page is in the shot")
-				if browserUpdating() {
-					dir := filepath.Join("testdata", "screenshots")
-					require.NoError(t, os.MkdirAll(dir, 0o755))
-					require.NoError(t, os.WriteFile(filepath.Join(dir, tt.file), shot, 0o644))
-					t.Logf("wrote %s (%dx%d)", filepath.Join(dir, tt.file), cfg.Width, cfg.Height)
+						assert.Equal(t, w.px, eval[int64](t, tab, `window.innerWidth`))
+						assert.LessOrEqual(t, eval[int64](t, tab, `document.documentElement.scrollWidth`), w.px, "nothing overflows sideways")
+						bg := eval[string](t, tab, `getComputedStyle(document.body).backgroundColor`)
+						if scheme == "dark" {
+							assert.Equal(t, "rgb(22, 24, 27)", bg, "the dark scheme")
+						} else {
+							assert.Equal(t, "rgb(255, 255, 255)", bg, "the light scheme")
+						}
+						// Every figure looks as on the post page: not indented,
+						// its caption centred.
+						assert.Equal(t, "ok", eval[string](t, tab, `(() => {
+							for (const f of document.querySelectorAll("figure")) {
+								const cs = getComputedStyle(f), c = f.querySelector("figcaption");
+								if (cs.marginLeft !== "0px") return "figure indented " + cs.marginLeft;
+								if (c && getComputedStyle(c).textAlign !== "center") return "caption not centred";
+							}
+							return "ok";
+						})()`))
+						// Buttons keep their text readable in both schemes
+						// (WCAG AA: a contrast of 4.5:1).
+						assert.Equal(t, "ok", eval[string](t, tab, `(() => {
+							const lum = c => {
+								const v = c.match(/\d+(\.\d+)?/g).slice(0, 3).map(x => {
+									x = x / 255;
+									return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
+								});
+								return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+							};
+							for (const b of document.querySelectorAll("button")) {
+								const cs = getComputedStyle(b);
+								if (cs.backgroundColor === "rgba(0, 0, 0, 0)") continue;
+								const [hi, lo] = [lum(cs.color), lum(cs.backgroundColor)].sort((a, b) => b - a);
+								const ratio = (hi + 0.05) / (lo + 0.05);
+								if (ratio < 4.5) return b.textContent.trim() + ": contrast " + ratio.toFixed(2);
+							}
+							return "ok";
+						})()`))
+						if tt.sidebar {
+							rel := eval[string](t, tab, `(() => {
+								const m = document.querySelector(".site-main").getBoundingClientRect();
+								const a = document.querySelector(".site-sidebar").getBoundingClientRect();
+								if (a.left >= m.right) return "right";
+								if (a.top >= m.bottom) return "below";
+								return "overlapping";
+							})()`)
+							assert.Equal(t, w.sidebar, rel)
+						}
+
+						shot, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+						require.NoError(t, err)
+						cfg, err := png.DecodeConfig(bytes.NewReader(shot))
+						require.NoError(t, err)
+						assert.Equal(t, int(w.px), cfg.Width)
+						height := eval[int64](t, tab, `document.documentElement.scrollHeight`)
+						assert.InDelta(t, height, cfg.Height, 2, "the whole page is in the shot")
+						if browserUpdating() {
+							dir := filepath.Join("testdata", "screenshots")
+							require.NoError(t, os.MkdirAll(dir, 0o755))
+							require.NoError(t, os.WriteFile(filepath.Join(dir, file), shot, 0o644))
+							t.Logf("wrote %s (%dx%d)", filepath.Join(dir, file), cfg.Width, cfg.Height)
+						}
+					})
 				}
-			})
+			}
+		}
+	})
+
+	t.Run("keyboard", func(t *testing.T) {
+		tab := b.tab(t, true)
+		browse(t, tab, mainURL)
+		// The first Tab reaches the skip link, which shows itself.
+		require.NoError(t, chromedp.Do(tab, chromedp.KeyEvent("\t")))
+		assert.Equal(t, "skip-link", eval[string](t, tab, `document.activeElement.className`))
+		assert.Greater(t, eval[float64](t, tab, `document.activeElement.getBoundingClientRect().width`), 20.0, "the focused skip link is visible")
+		require.NoError(t, chromedp.Do(tab, chromedp.KeyEvent("\r")))
+		assert.True(t, strings.HasSuffix(location(t, tab), "#main"), location(t, tab))
+		// Tabbing on visits the page in reading order, each stop with a
+		// visible focus ring, and reaches the comment form and the like
+		// button.
+		seen := map[string]bool{}
+		for range 80 {
+			require.NoError(t, chromedp.Do(tab, chromedp.KeyEvent("\t")))
+			stop := eval[string](t, tab, `(() => {
+				const e = document.activeElement;
+				if (e === document.body) return "BODY"; // past the last stop, in the browser's own
+				const cs = getComputedStyle(e);
+				const ring = cs.outlineStyle !== "none" && cs.outlineWidth !== "0px";
+				return (ring ? "" : "NORING ") + (e.id || e.className || e.tagName);
+			})()`)
+			assert.False(t, strings.HasPrefix(stop, "NORING "), "no visible focus on %s", stop)
+			seen[strings.TrimPrefix(stop, "NORING ")] = true
+		}
+		for _, want := range []string{"like-button", "comment", "author", "submit"} {
+			assert.True(t, seen[want], "Tab never reached %s (reached %v)", want, seen)
 		}
 	})
 
