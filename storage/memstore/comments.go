@@ -37,6 +37,21 @@ type commentTable struct {
 	byThread map[string][]*comments.Comment // each thread's comments, by (CreatedAt, ID)
 	replies  map[int64]map[int64]struct{}   // parent ID → IDs of its replies
 	approved map[string]int                 // thread → number of approved comments
+
+	// undo holds, during a batch, the values comments had before the
+	// batch changed them in place (batch.go).
+	undo map[*comments.Comment]comments.Comment
+}
+
+// keep records c's value for undoing a batch, if one is running and c was
+// not kept already. t.mu must be held.
+func (t *commentTable) keep(c *comments.Comment) {
+	if t.undo == nil {
+		return
+	}
+	if _, ok := t.undo[c]; !ok {
+		t.undo[c] = *c
+	}
 }
 
 func (t *commentTable) init() {
@@ -218,6 +233,7 @@ func (t *commentTable) UpdateComment(ctx context.Context, c *comments.Comment) e
 	}
 	// Overwrite in place: the ordered slices point at old, and its sort key
 	// is unchanged.
+	t.keep(old)
 	*old = next
 	return nil
 }
@@ -238,6 +254,7 @@ func (t *commentTable) DeleteComment(ctx context.Context, id int64) error {
 		newParent = 0
 	}
 	for replyID := range t.replies[id] {
+		t.keep(t.byID[replyID])
 		t.byID[replyID].ParentID = newParent
 		t.linkReply(newParent, replyID)
 	}
@@ -411,10 +428,11 @@ func (t *commentTable) findDuplicateLocked(c *comments.Comment) *comments.Commen
 // if c.ID is not zero, and ctx's error if ctx is done; either way nothing
 // is written.
 func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
+	defer s.enter(ctx)()
 	if err := s.comments.CreateComment(ctx, c); err != nil {
 		return err
 	}
-	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -427,10 +445,11 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 // [comments.ErrFlood], whose RetryAfter is how long after floodSince that
 // comment came). Nothing is written when it returns an error.
 func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, floodSince time.Time) error {
+	defer s.enter(ctx)()
 	if err := s.comments.CreateCommentGuarded(ctx, c, floodSince); err != nil {
 		return err
 	}
-	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -445,13 +464,14 @@ func (s *Store) GetComment(ctx context.Context, id int64) (*comments.Comment, er
 // returns an error wrapping [comments.ErrNotFound] if there is no such
 // comment.
 func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
+	defer s.enter(ctx)()
 	if err := s.comments.UpdateComment(ctx, c); err != nil {
 		return err
 	}
 	if stored, err := s.comments.GetComment(ctx, c.ID); err == nil {
-		s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: stored.Thread})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: stored.Thread})
 	} else {
-		s.feed.Publish(blog.Change{Kind: blog.ChangeFlush})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeFlush})
 	}
 	return nil
 }
@@ -460,6 +480,7 @@ func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
 // to its parent. It returns an error wrapping [comments.ErrNotFound] if
 // there is no such comment.
 func (s *Store) DeleteComment(ctx context.Context, id int64) error {
+	defer s.enter(ctx)()
 	var thread string
 	if c, err := s.comments.GetComment(ctx, id); err == nil {
 		thread = c.Thread
@@ -468,9 +489,9 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 		return err
 	}
 	if thread != "" {
-		s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	} else {
-		s.feed.Publish(blog.Change{Kind: blog.ChangeFlush})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeFlush})
 	}
 	return nil
 }

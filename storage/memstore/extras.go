@@ -36,6 +36,7 @@ func (t *extraTable) forgetPost(id int64) {
 
 // AddLike records that visitor likes post postID; see [blog.LikeStore].
 func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool, error) {
+	defer s.enter(ctx)()
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
@@ -58,7 +59,7 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 		return false, fmt.Errorf("memstore: add like to post %d: %w", postID, err)
 	}
 	if !seen {
-		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeLike, PostID: postID})
 	}
 	return !seen, nil
 }
@@ -66,6 +67,7 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 // RemoveLike takes back visitor's like of post postID; see
 // [blog.UnlikeStore].
 func (s *Store) RemoveLike(ctx context.Context, postID int64, visitor string) (bool, error) {
+	defer s.enter(ctx)()
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
@@ -75,7 +77,7 @@ func (s *Store) RemoveLike(ctx context.Context, postID int64, visitor string) (b
 	delete(t.likes[postID], visitor)
 	t.mu.Unlock()
 	if had {
-		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeLike, PostID: postID})
 	}
 	return had, nil
 }
@@ -112,6 +114,7 @@ func (s *Store) CountLikes(ctx context.Context, postIDs []int64) (map[int64]int,
 // PutRedirect records that an old path leads to post postID; see
 // [blog.RedirectStore].
 func (s *Store) PutRedirect(ctx context.Context, path string, postID int64) error {
+	defer s.enter(ctx)()
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ type Store struct {
 	comments commentTable // comments.go
 	extras   extraTable   // extras.go: likes and old paths
 	feed     changes.Hub  // feed.go: change events
+	gate     gate         // batch.go: one batch at a time, alone
 }
 
 var (

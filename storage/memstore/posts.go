@@ -172,10 +172,11 @@ func stored(p *blog.Post) *blog.Post {
 // if another post has p.Slug as its current slug, a
 // [*blog.ValidationError] if p is nil or p.ID is not zero, or ctx.Err().
 func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
+	defer s.enter(ctx)()
 	if err := s.posts.create(ctx, p); err != nil {
 		return err
 	}
-	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
+	s.publish(ctx, blog.Change{Kind: blog.ChangePost, PostID: p.ID})
 	return nil
 }
 
@@ -213,10 +214,11 @@ func (t *postTable) create(ctx context.Context, p *blog.Post) error {
 // if the versions differ, [blog.ErrSlugTaken] if another post has p.Slug
 // as its current slug, or ctx.Err(); nothing is changed then.
 func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
+	defer s.enter(ctx)()
 	if err := s.posts.update(ctx, p); err != nil {
 		return err
 	}
-	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
+	s.publish(ctx, blog.Change{Kind: blog.ChangePost, PostID: p.ID})
 	return nil
 }
 
@@ -253,11 +255,12 @@ func (t *postTable) update(ctx context.Context, p *blog.Post) error {
 // DeletePost removes the post with that ID, freeing its slugs. It returns
 // an error wrapping [blog.ErrNotFound] if there is none, or ctx.Err().
 func (s *Store) DeletePost(ctx context.Context, id int64) error {
+	defer s.enter(ctx)()
 	if err := s.posts.delete(ctx, id); err != nil {
 		return err
 	}
 	s.extras.forgetPost(id)
-	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
+	s.publish(ctx, blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 

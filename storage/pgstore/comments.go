@@ -100,7 +100,7 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 		return fmt.Errorf("pgstore: create comment: %w", dbErr(err))
 	}
 	c.ID = id
-	s.hooks.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -110,7 +110,7 @@ func (s *Store) GetComment(ctx context.Context, id int64) (*comments.Comment, er
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pgstore: get comment %d: %w", id, dbErr(err))
 	}
-	c, err := scanComment(s.pool.QueryRow(ctx, s.sql(`SELECT `+commentColumns+` FROM {S}comments c WHERE c.id = $1`), id))
+	c, err := scanComment(s.db(ctx).QueryRow(ctx, s.sql(`SELECT `+commentColumns+` FROM {S}comments c WHERE c.id = $1`), id))
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("pgstore: get comment %d: %w", id, comments.ErrNotFound)
@@ -154,7 +154,7 @@ func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
 	case err != nil:
 		return fmt.Errorf("pgstore: update comment %d: %w", c.ID, dbErr(err))
 	}
-	s.hooks.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	return nil
 }
 
@@ -189,7 +189,7 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 	case err != nil:
 		return fmt.Errorf("pgstore: delete comment %d: %w", id, dbErr(err))
 	}
-	s.hooks.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	return nil
 }
 
@@ -228,7 +228,7 @@ func (s *Store) ListComments(ctx context.Context, q comments.CommentQuery) ([]*c
 }
 
 func (s *Store) queryComments(ctx context.Context, op, query string, vals ...any) ([]*comments.Comment, error) {
-	rows, err := s.pool.Query(ctx, query, vals...)
+	rows, err := s.db(ctx).Query(ctx, query, vals...)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %s: %w", op, dbErr(err))
 	}
@@ -265,7 +265,7 @@ func (s *Store) CountApproved(ctx context.Context, threads []string) (map[string
 	if len(keys) == 0 {
 		return counts, nil
 	}
-	rows, err := s.pool.Query(ctx, s.sql(`SELECT thread, count(*) FROM {S}comments
+	rows, err := s.db(ctx).Query(ctx, s.sql(`SELECT thread, count(*) FROM {S}comments
 		WHERE thread = ANY($1::text[]) AND status = 'approved' GROUP BY thread`), keys)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: count approved comments: %w", dbErr(err))
@@ -299,7 +299,7 @@ func (s *Store) HasApprovedComment(ctx context.Context, name, email string) (boo
 		return false, nil
 	}
 	var found bool
-	err := s.pool.QueryRow(ctx, s.sql(`SELECT EXISTS (SELECT 1 FROM {S}comments
+	err := s.db(ctx).QueryRow(ctx, s.sql(`SELECT EXISTS (SELECT 1 FROM {S}comments
 		WHERE lower(author_email) = lower($1) AND status = 'approved' AND btrim(author_name, ' ') = $2)`), email, name).Scan(&found)
 	if err != nil {
 		return false, fmt.Errorf("pgstore: has approved comment: %w", dbErr(err))
@@ -329,7 +329,7 @@ func (s *Store) LatestComment(ctx context.Context, ip, email string) (*comments.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pgstore: latest comment: %w", dbErr(err))
 	}
-	c, err := scanComment(s.pool.QueryRow(ctx, s.sql(latestCommentSQL), storableOrEmpty(ip), storableOrEmpty(email)))
+	c, err := scanComment(s.db(ctx).QueryRow(ctx, s.sql(latestCommentSQL), storableOrEmpty(ip), storableOrEmpty(email)))
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("pgstore: latest comment: %w", comments.ErrNotFound)
@@ -375,7 +375,7 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 	var a args
 	query := s.sql(`SELECT ` + commentColumns + ` FROM {S}comments c WHERE ` + duplicateCond(&a, c) +
 		` ORDER BY c.listed_at, c.id LIMIT 1`)
-	d, err := scanComment(s.pool.QueryRow(ctx, query, a.vals...))
+	d, err := scanComment(s.db(ctx).QueryRow(ctx, query, a.vals...))
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("pgstore: find duplicate comment: %w", comments.ErrNotFound)

@@ -44,7 +44,7 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 	err := s.writeRow(ctx, s.sql(addLikeSQL), []any{postID, cleanText(visitor), s.channel}, &got)
 	switch {
 	case err == nil:
-		s.hooks.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeLike, PostID: postID})
 		return true, nil
 	case errors.Is(err, pgx.ErrNoRows):
 		return false, nil // the like was there: so is the post
@@ -73,7 +73,7 @@ func (s *Store) RemoveLike(ctx context.Context, postID int64, visitor string) (b
 	err := s.writeRow(ctx, s.sql(removeLikeSQL), []any{postID, cleanText(visitor), s.channel}, &got)
 	switch {
 	case err == nil:
-		s.hooks.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeLike, PostID: postID})
 		return true, nil
 	case errors.Is(err, pgx.ErrNoRows):
 		return false, nil
@@ -84,7 +84,7 @@ func (s *Store) RemoveLike(ctx context.Context, postID int64, visitor string) (b
 // HasLike reports whether visitor likes post postID.
 func (s *Store) HasLike(ctx context.Context, postID int64, visitor string) (bool, error) {
 	var has bool
-	err := s.pool.QueryRow(ctx, s.sql(`SELECT EXISTS (SELECT 1 FROM {S}post_likes WHERE post_id = $1 AND visitor = $2)`),
+	err := s.db(ctx).QueryRow(ctx, s.sql(`SELECT EXISTS (SELECT 1 FROM {S}post_likes WHERE post_id = $1 AND visitor = $2)`),
 		postID, cleanText(visitor)).Scan(&has)
 	if err != nil {
 		return false, fmt.Errorf("pgstore: has like on post %d: %w", postID, dbErr(err))
@@ -105,7 +105,7 @@ func (s *Store) CountLikes(ctx context.Context, postIDs []int64) (map[int64]int,
 	if len(postIDs) == 0 {
 		return out, nil
 	}
-	rows, err := s.pool.Query(ctx, s.sql(`SELECT post_id, count(*) FROM {S}post_likes
+	rows, err := s.db(ctx).Query(ctx, s.sql(`SELECT post_id, count(*) FROM {S}post_likes
 		WHERE post_id = ANY($1::bigint[]) GROUP BY post_id`), postIDs)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: count likes: %w", dbErr(err))
@@ -158,7 +158,7 @@ func (s *Store) LookupRedirect(ctx context.Context, path string) (int64, error) 
 		return 0, fmt.Errorf("pgstore: redirect %q: %w", path, blog.ErrNotFound)
 	}
 	var id int64
-	err := s.pool.QueryRow(ctx, s.sql(`SELECT post_id FROM {S}redirects WHERE path = $1`), path).Scan(&id)
+	err := s.db(ctx).QueryRow(ctx, s.sql(`SELECT post_id FROM {S}redirects WHERE path = $1`), path).Scan(&id)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return 0, fmt.Errorf("pgstore: redirect %q: %w", path, blog.ErrNotFound)

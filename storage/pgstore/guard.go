@@ -61,7 +61,7 @@ func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, f
 		return err
 	}
 	var id int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.db(ctx), func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, guardLockSQL, "folio:"+s.cfg.schema,
 			cleanText(c.Thread), cleanText(c.IP), cleanText(c.Author.Email)); err != nil {
 			return err
@@ -95,6 +95,6 @@ func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, f
 		return fmt.Errorf("pgstore: create comment: %w", dbErr(err))
 	}
 	c.ID = id
-	s.hooks.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }

@@ -173,7 +173,7 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 		return fmt.Errorf("pgstore: create post %q: %w", p.Slug, dbErr(err))
 	}
 	p.ID, p.Version = id, 1
-	s.hooks.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
+	s.publish(ctx, blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 
@@ -221,7 +221,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 	tax, names, slugs := termArrays(p)
 	a := append(postFieldArgs(p), s.channel, p.Version, p.ID, tax, names, slugs, p.PreviousSlugs, p.Text, p.Image)
 	var version, stored int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.db(ctx), func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, s.sql(updatePostSQL), a...).Scan(&version)
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return err
@@ -239,7 +239,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 	switch {
 	case err == nil:
 		p.Version = version
-		s.hooks.Publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
+		s.publish(ctx, blog.Change{Kind: blog.ChangePost, PostID: p.ID})
 		return nil
 	case isUniqueViolation(err, "posts_slug_key"):
 		return fmt.Errorf("pgstore: update post %d: slug %q: %w", p.ID, p.Slug, blog.ErrSlugTaken)
@@ -270,7 +270,7 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	case err != nil:
 		return fmt.Errorf("pgstore: delete post %d: %w", id, dbErr(err))
 	}
-	s.hooks.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
+	s.publish(ctx, blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 
@@ -280,7 +280,7 @@ func (s *Store) GetPost(ctx context.Context, id int64) (*blog.Post, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pgstore: get post %d: %w", id, dbErr(err))
 	}
-	p, err := scanPost(s.pool.QueryRow(ctx,
+	p, err := scanPost(s.db(ctx).QueryRow(ctx,
 		s.sql(`SELECT `+postColumns+` FROM {S}posts p `+postJoins+` WHERE p.id = $1`), id))
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
@@ -317,7 +317,7 @@ func (s *Store) GetPostBySlug(ctx context.Context, slug string) (*blog.Post, err
 	if !storable(slug) {
 		return nil, fmt.Errorf("pgstore: get post %q: %w", slug, blog.ErrNotFound)
 	}
-	p, err := scanPost(s.pool.QueryRow(ctx, s.sql(getBySlugSQL), slug))
+	p, err := scanPost(s.db(ctx).QueryRow(ctx, s.sql(getBySlugSQL), slug))
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, fmt.Errorf("pgstore: get post %q: %w", slug, blog.ErrNotFound)
@@ -403,7 +403,7 @@ func (s *Store) ListPosts(ctx context.Context, q blog.PostQuery) ([]*blog.Post, 
 	query := s.sql(`SELECT ` + postColumns + ` FROM (
 		SELECT ` + postRowColumns + ` FROM {S}posts p ` + a.clause() + ` ORDER BY ` + order + ` LIMIT ` + a.add(q.EffectiveLimit()) + `
 	) AS p ` + postJoins + ` ORDER BY ` + order)
-	rows, err := s.pool.Query(ctx, query, a.vals...)
+	rows, err := s.db(ctx).Query(ctx, query, a.vals...)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: list posts: %w", dbErr(err))
 	}

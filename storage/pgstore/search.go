@@ -67,7 +67,7 @@ func (s *Store) SearchPosts(ctx context.Context, q blog.SearchQuery) ([]blog.Sea
 		) AS p ` + postJoins + `
 		CROSS JOIN ` + tsq + ` AS wq(tsq)
 		ORDER BY p.rank DESC, ` + postOrder)
-	rows, err := s.pool.Query(ctx, query, a.vals...)
+	rows, err := s.db(ctx).Query(ctx, query, a.vals...)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: search posts: %w", dbErr(err))
 	}
@@ -156,7 +156,7 @@ func (s *Store) countByMonthIn(ctx context.Context, q blog.PostQuery, zone strin
 			FROM {S}posts p ` + a.clause() + `
 		) AS months
 		GROUP BY m ORDER BY m DESC`)
-	rows, err := s.pool.Query(ctx, query, a.vals...)
+	rows, err := s.db(ctx).Query(ctx, query, a.vals...)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (s *Store) countByMonthInGo(ctx context.Context, q blog.PostQuery, loc *tim
 	s.filterPosts(&a, &q, false)
 	query := s.sql(`SELECT date_trunc('minute', p.published_at) AS m, count(*)
 		FROM {S}posts p ` + a.clause() + ` GROUP BY m ORDER BY m DESC`)
-	rows, err := s.pool.Query(ctx, query, a.vals...)
+	rows, err := s.db(ctx).Query(ctx, query, a.vals...)
 	if err != nil {
 		return nil, err
 	}

@@ -134,7 +134,7 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 		return fmt.Errorf("sqlitestore: create comment: %w", err)
 	}
 	c.ID = id
-	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -188,7 +188,7 @@ func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, f
 		return fmt.Errorf("sqlitestore: create comment: %w", err)
 	}
 	c.ID = id
-	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
 	return nil
 }
 
@@ -198,7 +198,7 @@ func (s *Store) GetComment(ctx context.Context, id int64) (*comments.Comment, er
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlitestore: get comment %d: %w", id, err)
 	}
-	c, err := scanComment(s.reader().QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments c WHERE c.id = ?`, id))
+	c, err := scanComment(s.reader(ctx).QueryRowContext(ctx, `SELECT `+commentColumns+` FROM comments c WHERE c.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = comments.ErrNotFound
 	}
@@ -232,7 +232,7 @@ func (s *Store) UpdateComment(ctx context.Context, c *comments.Comment) error {
 	if err != nil {
 		return fmt.Errorf("sqlitestore: update comment %d: %w", c.ID, err)
 	}
-	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	return nil
 }
 
@@ -263,7 +263,7 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("sqlitestore: delete comment %d: %w", id, err)
 	}
-	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: thread})
+	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: thread})
 	return nil
 }
 
@@ -313,7 +313,7 @@ func (s *Store) ListComments(ctx context.Context, q comments.CommentQuery) ([]*c
 		return nil, fmt.Errorf("sqlitestore: list comments: %w", err)
 	}
 	query, args := listCommentsSQL(&q)
-	rows, err := s.reader().QueryContext(ctx, query, args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: list comments: %w", err)
 	}
@@ -389,7 +389,7 @@ func (s *Store) HasApprovedComment(ctx context.Context, name, email string) (boo
 		return false, nil
 	}
 	var one int
-	err := s.reader().QueryRowContext(ctx, `SELECT 1 FROM comments c INDEXED BY comments_by_email_status
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT 1 FROM comments c INDEXED BY comments_by_email_status
 		WHERE c.email_lower = ? AND c.status = ? AND trim(c.author_name, ' ') = ? LIMIT 1`,
 		lowerEmail(email), string(comments.StatusApproved), strings.Trim(name, " ")).Scan(&one)
 	switch {
@@ -439,7 +439,7 @@ func (s *Store) LatestComment(ctx context.Context, ip, email string) (*comments.
 	if query == "" {
 		return nil, fmt.Errorf("sqlitestore: latest comment: %w", comments.ErrNotFound)
 	}
-	c, err := scanComment(s.reader().QueryRowContext(ctx, query, args...))
+	c, err := scanComment(s.reader(ctx).QueryRowContext(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = comments.ErrNotFound
 	}
@@ -483,7 +483,7 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 		return nil, errors.New("sqlitestore: find duplicate comment: nil comment")
 	}
 	query, args := duplicateSQL(commentColumns, c)
-	d, err := scanComment(s.reader().QueryRowContext(ctx, query, args...))
+	d, err := scanComment(s.reader(ctx).QueryRowContext(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = comments.ErrNotFound
 	}

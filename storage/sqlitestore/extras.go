@@ -63,7 +63,7 @@ func (s *Store) AddLike(ctx context.Context, postID int64, visitor string) (bool
 		return false, fmt.Errorf("sqlitestore: add like to post %d: %w", postID, err)
 	}
 	if added {
-		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeLike, PostID: postID})
 	}
 	return added, nil
 }
@@ -89,7 +89,7 @@ func (s *Store) RemoveLike(ctx context.Context, postID int64, visitor string) (b
 		return false, fmt.Errorf("sqlitestore: remove like from post %d: %w", postID, err)
 	}
 	if removed {
-		s.feed.Publish(blog.Change{Kind: blog.ChangeLike, PostID: postID})
+		s.publish(ctx, blog.Change{Kind: blog.ChangeLike, PostID: postID})
 	}
 	return removed, nil
 }
@@ -195,7 +195,7 @@ func (s *Store) LookupRedirect(ctx context.Context, path string) (int64, error) 
 		return 0, fmt.Errorf("sqlitestore: redirect %q: %w", path, err)
 	}
 	var id int64
-	err := s.reader().QueryRowContext(ctx, lookupRedirectSQL, path).Scan(&id)
+	err := s.reader(ctx).QueryRowContext(ctx, lookupRedirectSQL, path).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = blog.ErrNotFound
 	}

@@ -261,7 +261,7 @@ func (s *Store) ListPosts(ctx context.Context, q blog.PostQuery) ([]*blog.Post, 
 		return nil, fmt.Errorf("sqlitestore: list posts: %w", err)
 	}
 	query, args := listPostsSQL(&q, q.EffectiveLimit())
-	rows, err := s.reader().QueryContext(ctx, query, args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: list posts: %w", err)
 	}

@@ -195,7 +195,7 @@ func (s *Store) CreatePost(ctx context.Context, p *blog.Post) error {
 		return fmt.Errorf("sqlitestore: create post %q: %w", p.Slug, err)
 	}
 	p.ID, p.Version = id, 1
-	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
+	s.publish(ctx, blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 
@@ -242,7 +242,7 @@ func (s *Store) UpdatePost(ctx context.Context, p *blog.Post) error {
 		return fmt.Errorf("sqlitestore: update post %d: %w", p.ID, err)
 	}
 	p.Version++
-	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: p.ID})
+	s.publish(ctx, blog.Change{Kind: blog.ChangePost, PostID: p.ID})
 	return nil
 }
 
@@ -279,7 +279,7 @@ func (s *Store) DeletePost(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("sqlitestore: delete post %d: %w", id, err)
 	}
-	s.feed.Publish(blog.Change{Kind: blog.ChangePost, PostID: id})
+	s.publish(ctx, blog.Change{Kind: blog.ChangePost, PostID: id})
 	return nil
 }
 
@@ -289,7 +289,7 @@ func (s *Store) GetPost(ctx context.Context, id int64) (*blog.Post, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlitestore: get post %d: %w", id, err)
 	}
-	p, err := scanPost(s.reader().QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts p WHERE p.id=?`, id))
+	p, err := scanPost(s.reader(ctx).QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts p WHERE p.id=?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = blog.ErrNotFound
 	}
@@ -318,7 +318,7 @@ func (s *Store) GetPostBySlug(ctx context.Context, slug string) (*blog.Post, err
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlitestore: get post %q: %w", slug, err)
 	}
-	p, err := scanPost(s.reader().QueryRowContext(ctx, getBySlugSQL, slug))
+	p, err := scanPost(s.reader(ctx).QueryRowContext(ctx, getBySlugSQL, slug))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = blog.ErrNotFound
 	}

@@ -95,7 +95,7 @@ func (s *Store) SearchPosts(ctx context.Context, q blog.SearchQuery) ([]blog.Sea
 		return nil, nil
 	}
 	query, args := searchSQL(&q, match)
-	rows, err := s.reader().QueryContext(ctx, query, args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: search posts: %w", err)
 	}

@@ -431,8 +431,14 @@ func (r runner) ExecContext(ctx context.Context, query string, args ...any) (sql
 	return r.c.db.ExecContext(ctx, query, args...)
 }
 
-// reader runs single statements on the reader pool.
-func (s *Store) reader() querier { return runner{c: &s.readStmts} }
+// reader runs single statements on the reader pool, or in the batch of
+// ctx ([Store.Batch]) so that a batch reads its own writes.
+func (s *Store) reader(ctx context.Context) querier {
+	if b := s.batchOf(ctx); b != nil {
+		return b.runner()
+	}
+	return runner{c: &s.readStmts}
+}
 
 // inWrite runs fn in one write transaction, which commits if fn returns
 // nil and ctx is not done, and rolls back otherwise; a cancelled context
@@ -444,6 +450,9 @@ func (s *Store) reader() querier { return runner{c: &s.readStmts} }
 func (s *Store) inWrite(ctx context.Context, fn func(tx querier) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if b := s.batchOf(ctx); b != nil {
+		return b.inBatch(ctx, fn)
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -466,6 +475,9 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx querier) error) error {
 func (s *Store) inRead(ctx context.Context, fn func(tx querier) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if b := s.batchOf(ctx); b != nil {
+		return fn(b.runner())
 	}
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {

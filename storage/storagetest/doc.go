@@ -46,7 +46,7 @@
 //
 // # Post rules
 //
-// [RunPostStore] checks 38 rules. Always, for [blog.Store]:
+// [RunPostStore] checks 42 rules. Always, for [blog.Store]:
 //
 //   - Create_RoundTripsEveryField, Create_DistinctNonZeroIDs,
 //     Create_RejectsNonZeroID, Create_DuplicateSlug_ErrSlugTaken
@@ -81,10 +81,14 @@
 //     is a [blog.LikeStore])
 //   - [blog.ChangeHook]: ChangeHook_BeforeWriteReturns (comments too, if the
 //     store is a [comments.Store])
+//   - [blog.Batcher]: Batch_CommitsTogether (a batch reads its own
+//     writes), Batch_Failed_WritesNothing (creates, updates and redirects
+//     undone), Batch_FailedWrite_KeepsBatch,
+//     Batch_CancelledContext_WritesNothing
 //
 // # Comment rules
 //
-// [RunCommentStore] checks 31 rules. Always, for [comments.Store]:
+// [RunCommentStore] checks 33 rules. Always, for [comments.Store]:
 //
 //   - Create_AssignsIDs, Create_RejectsNonZeroID, Create_RoundTripsEveryField
 //   - Get_Missing_ErrNotFound, Get_ReturnsCopies
@@ -104,6 +108,9 @@
 //     Guarded_Duplicate_ErrDuplicate, Guarded_Flood_ErrFlood,
 //     Guarded_Concurrent, Guarded_CancelledContext_WritesNothing
 //   - [blog.ChangeFeed]: ChangeFeed_ReportsCommentWrites
+//   - [blog.Batcher]: Batch_CommitsTogether (a reply to a comment of the
+//     same batch), Batch_Failed_WritesNothing (creates, updates, deletes
+//     and reparenting undone)
 //
 // # Running
 //

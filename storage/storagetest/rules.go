@@ -84,6 +84,12 @@ var postRules = []postRule{
 
 	// blog.ChangeHook
 	{"ChangeHook_BeforeWriteReturns", changeHookBeforeWriteReturns},
+
+	// blog.Batcher
+	{"Batch_CommitsTogether", batchCommitsTogether},
+	{"Batch_Failed_WritesNothing", batchFailedWritesNothing},
+	{"Batch_FailedWrite_KeepsBatch", batchFailedWriteKeepsBatch},
+	{"Batch_CancelledContext_WritesNothing", batchCancelledContextWritesNothing},
 }
 
 // commentRules are the rules RunCommentStore checks, in order, grouped as
@@ -125,4 +131,8 @@ var commentRules = []commentRule{
 
 	// blog.ChangeFeed
 	{"ChangeFeed_ReportsCommentWrites", changeFeedReportsCommentWrites},
+
+	// blog.Batcher
+	{"Batch_CommitsTogether", commentBatchCommitsTogether},
+	{"Batch_Failed_WritesNothing", commentBatchFailedWritesNothing},
 }
