@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -54,6 +55,7 @@ type config struct {
 	loc       *time.Location
 	pages     bool
 	protected ProtectedPolicy
+	batch     int
 
 	media         MediaStore
 	uploads       fs.FS
@@ -83,6 +85,18 @@ func WithPages(pages bool) Option { return func(c *config) { c.pages = pages } }
 // is [ProtectedPrivate], so that nothing protected becomes public.
 func WithProtected(p ProtectedPolicy) Option { return func(c *config) { c.protected = p } }
 
+// DefaultBatchPosts is how many posts, with their comments and old links,
+// an import writes per [blog.Blog.Batch] unless [WithBatchPosts] says
+// otherwise.
+const DefaultBatchPosts = 200
+
+// WithBatchPosts sets how many posts, with their comments and old links,
+// are written in one [blog.Blog.Batch]: one transaction on a store that
+// is a [blog.Batcher]. Larger batches import faster and hold the store's
+// write lock longer; 1 writes each post alone. The default is
+// [DefaultBatchPosts].
+func WithBatchPosts(n int) Option { return func(c *config) { c.batch = n } }
+
 // Importer imports WordPress export files into a Blog and a comment store.
 // It is safe for concurrent use, though two imports into one store at the
 // same time may both create a post that neither has seen yet.
@@ -101,7 +115,7 @@ func NewImporter(b *blog.Blog, cs *comments.Service, opts ...Option) (*Importer,
 	if b == nil {
 		return nil, &blog.ValidationError{Field: "blog", Reason: "nil"}
 	}
-	cfg := config{log: slog.Default(), loc: b.Location(), pages: true,
+	cfg := config{log: slog.Default(), loc: b.Location(), pages: true, batch: DefaultBatchPosts,
 		client: defaultClient, mediaMax: DefaultMediaMaxBytes}
 	for _, opt := range opts {
 		opt(&cfg)
@@ -115,6 +129,8 @@ func NewImporter(b *blog.Blog, cs *comments.Service, opts ...Option) (*Importer,
 		return nil, &blog.ValidationError{Field: "HTTP client", Reason: "nil"}
 	case cfg.mediaMax <= 0:
 		return nil, &blog.ValidationError{Field: "media max bytes", Reason: fmt.Sprintf("%d is not positive", cfg.mediaMax)}
+	case cfg.batch <= 0:
+		return nil, &blog.ValidationError{Field: "batch posts", Reason: fmt.Sprintf("%d is not positive", cfg.batch)}
 	case cfg.protected < ProtectedPrivate || cfg.protected > ProtectedSkip:
 		return nil, &blog.ValidationError{Field: "protected", Reason: fmt.Sprintf("unknown policy %d", cfg.protected)}
 	}
@@ -127,14 +143,18 @@ func NewImporter(b *blog.Blog, cs *comments.Service, opts ...Option) (*Importer,
 // check it and count its items: a file that is not a WordPress export
 // (an error wrapping [ErrNotWXR]) or is malformed (an error wrapping the
 // [*xml.SyntaxError] naming the line) is refused before anything is
-// written. The second pass imports, one item at a time.
+// written. The second pass imports, in batches of [WithBatchPosts] posts
+// with their comments and old links, each written in one
+// [blog.Blog.Batch] (one transaction when the store is a
+// [blog.Batcher]).
 //
 // Import is idempotent and resumable: a post already imported (found by
 // its old "/?p=ID" link when the store keeps redirects, else by its slug,
 // title and dates) is not created again, and a comment already on it (the
 // same author, time and text) neither. Each post is created whole before
-// its comments, so an import stopped by an error or a cancelled ctx can
-// simply be run again to complete it. A post the Blog refuses (a
+// its comments, and a batch is stored whole or not at all, so an import
+// stopped by an error or a cancelled ctx can simply be run again to
+// complete it; the Summary then counts the batches stored. A post the Blog refuses (a
 // [*blog.ValidationError]) is skipped and reported; a store error stops the
 // import and is returned with the Summary so far.
 func (im *Importer) Import(ctx context.Context, r io.ReadSeeker) (Summary, error) {
@@ -239,29 +259,63 @@ type run struct {
 func (r *run) items(ctx context.Context, src io.Reader, size int64) error {
 	rd := NewReader(src, ReaderLocation(r.im.cfg.loc))
 	n := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("wordpress: import: %w", err)
-		}
-		it, err := rd.Next()
-		if err == io.EOF {
+	for done := false; !done; {
+		// One batch: up to cfg.batch posts, committed together. If it
+		// fails, nothing of it is stored, and the summary forgets it too.
+		saved := r.save()
+		err := r.im.blog.Batch(ctx, func(ctx context.Context) error {
+			for k := 0; k < r.im.cfg.batch; {
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("wordpress: import: %w", err)
+				}
+				it, err := rd.Next()
+				if err == io.EOF {
+					done = true
+					return nil
+				}
+				if err != nil {
+					return err // the file changed since the first pass
+				}
+				p, ok := it.(*Post)
+				if !ok {
+					continue
+				}
+				if err := r.post(ctx, p); err != nil {
+					return err
+				}
+				n++
+				k++
+				if r.im.cfg.progress != nil {
+					r.im.cfg.progress(Progress{Pass: 2, Items: n, Total: r.ch.items, Bytes: rd.Offset(), Size: size})
+				}
+			}
 			return nil
-		}
+		})
 		if err != nil {
-			return err // the file changed since the first pass
-		}
-		p, ok := it.(*Post)
-		if !ok {
-			continue
-		}
-		if err := r.post(ctx, p); err != nil {
+			if r.im.blog.CanBatch() {
+				r.restore(saved)
+			}
 			return err
 		}
-		n++
-		if r.im.cfg.progress != nil {
-			r.im.cfg.progress(Progress{Pass: 2, Items: n, Total: r.ch.items, Bytes: rd.Offset(), Size: size})
-		}
 	}
+	return nil
+}
+
+// saved is what a failed batch takes back from the summary.
+type saved struct {
+	sum                 Summary
+	cats, tags, authors map[string]bool
+	linked              map[string]bool
+}
+
+func (r *run) save() saved {
+	return saved{sum: *r.sum, cats: maps.Clone(r.cats), tags: maps.Clone(r.tags),
+		authors: maps.Clone(r.authors), linked: maps.Clone(r.linked)}
+}
+
+func (r *run) restore(s saved) {
+	*r.sum = s.sum
+	r.cats, r.tags, r.authors, r.linked = s.cats, s.tags, s.authors, s.linked
 }
 
 func (r *run) skip(item, reason string) {

@@ -74,17 +74,18 @@ func (b *batch) runner() querier { return batchRunner{b} }
 // inBatch runs one write of a batch under a savepoint, so that a failed
 // write leaves the batch as it was before it.
 func (b *batch) inBatch(ctx context.Context, fn func(tx querier) error) error {
-	if _, err := b.tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+	r := b.runner()
+	if _, err := r.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 		return err
 	}
-	if err := fn(b.runner()); err != nil {
-		if _, rerr := b.tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+	if err := fn(r); err != nil {
+		if _, rerr := r.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
 			return fmt.Errorf("%w (and undoing it: %v)", err, rerr)
 		}
-		b.tx.ExecContext(ctx, "RELEASE w")
+		r.ExecContext(ctx, "RELEASE w")
 		return err
 	}
-	_, err := b.tx.ExecContext(ctx, "RELEASE w")
+	_, err := r.ExecContext(ctx, "RELEASE w")
 	return err
 }
 

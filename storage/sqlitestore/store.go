@@ -143,6 +143,9 @@ func Open(path string, opts ...Option) (*Store, error) {
 
 	wq := cloneValues(base)
 	wq.Add("_pragma", "journal_mode(WAL)")
+	// Statement journals (of the savepoints of a batch, say) in memory:
+	// they only ever serve to undo part of an open transaction.
+	wq.Add("_pragma", "temp_store(memory)")
 	wq.Set("_txlock", "immediate")
 	writer, err := sql.Open("sqlite", fileDSN(path, wq))
 	if err != nil {
