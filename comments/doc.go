@@ -76,8 +76,9 @@
 // the usual "awaiting moderation"); the duplicate guard ([ErrDuplicate]);
 // and the flood guard, one comment per IP address or email every 15
 // seconds ([FloodError], matching [ErrFlood], says how long to wait). Used
-// token nonces are kept in memory ([NonceCache]); several instances of a
-// host share a [NonceStore] instead.
+// token nonces are kept in memory ([NonceCache]), or in the Store when it
+// is a [NonceKeeper] (storage/pgstore), so that several instances of a
+// host refuse each other's used tokens.
 //
 // # Threading
 //

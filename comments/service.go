@@ -119,8 +119,10 @@ func WithTokenAge(min, max time.Duration) Option {
 	return func(s *Service) { s.tokenMinAge, s.tokenMaxAge = min, max }
 }
 
-// WithNonceStore sets where the nonces of used form tokens are remembered
-// (an in-memory [NonceCache] of [DefaultNonceLimit] entries by default).
+// WithNonceStore sets where the nonces of used form tokens are remembered:
+// by default the Store itself if it is a [NonceKeeper] (a store several
+// instances share), else an in-memory [NonceCache] of [DefaultNonceLimit]
+// entries.
 // Several instances of a host need a shared one to refuse a token replayed
 // on another instance.
 func WithNonceStore(n NonceStore) Option { return func(s *Service) { s.nonces = n } }
@@ -187,7 +189,11 @@ func NewService(store Store, threads ThreadPolicy, opts ...Option) (*Service, er
 		s.log.Info("comments: no token key set; using a random one, so form tokens do not survive a restart or work across instances")
 	}
 	if s.nonces == nil {
-		s.nonces = NewNonceCache(DefaultNonceLimit, s.now)
+		if k, ok := store.(NonceKeeper); ok {
+			s.nonces = keeperNonces{k}
+		} else {
+			s.nonces = NewNonceCache(DefaultNonceLimit, s.now)
+		}
 	}
 	return s, nil
 }

@@ -150,6 +150,24 @@ type NonceStore interface {
 	Use(ctx context.Context, nonce string, expires time.Time) (fresh bool, err error)
 }
 
+// NonceKeeper is an optional capability of a [Store] that several
+// instances of a host share (storage/pgstore): it remembers used form
+// token nonces where every instance sees them. UseTokenNonce has the
+// contract of [NonceStore.Use]: it records nonce until expires and
+// reports true exactly once per nonce, across every instance. A
+// [Service] over such a Store uses it unless [WithNonceStore] says
+// otherwise, so that a token used on one instance is refused on another.
+type NonceKeeper interface {
+	UseTokenNonce(ctx context.Context, nonce string, expires time.Time) (fresh bool, err error)
+}
+
+// keeperNonces is the NonceStore of a Store that is a NonceKeeper.
+type keeperNonces struct{ k NonceKeeper }
+
+func (n keeperNonces) Use(ctx context.Context, nonce string, expires time.Time) (bool, error) {
+	return n.k.UseTokenNonce(ctx, nonce, expires)
+}
+
 // NonceCache is the in-memory [NonceStore]: it keeps at most a fixed
 // number of nonces and forgets each when it expires. When full it forgets
 // the one closest to expiry first; a nonce forgotten early lets its token

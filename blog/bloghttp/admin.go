@@ -167,7 +167,7 @@ func sessionBinding(cookie string) string { return "session:" + cookie }
 // Authorizer has sessions Folio cannot see).
 func (s *Server) moderatorBinding(r *http.Request, m Moderator) string {
 	if a := s.tokenAuth(); a != nil {
-		if c, err := r.Cookie(AdminCookie); err == nil && a.validSession(c.Value) {
+		if c, err := r.Cookie(AdminCookie); err == nil && a.validSession(r.Context(), c.Value) {
 			return sessionBinding(c.Value)
 		}
 	}

@@ -1,6 +1,7 @@
 package bloghttp
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -70,9 +71,10 @@ var maxTrackedAddrs = 10000
 // ([MaxLoginFailures], [MaxBearerFailures]). A session is
 // "expiry.nonce.MAC" with an HMAC-SHA256 keyed by the secret and the
 // token, so changing either ends every session; it lasts [SessionAge].
-// Signing out ends the session for good on this process (the memory of
-// ended sessions is not shared between instances: there the cookie is
-// cleared but stays valid until it expires).
+// Signing out ends the session for good. Ended sessions and failed
+// sign-ins are kept in this process's memory, and also in an [AuthStore]
+// given with [WithAuthStore], which several instances of a site share so
+// that a sign-out or a lock-out on one holds on all.
 //
 // A Server given a *TokenAuth with [WithAuthorizer] serves the login form;
 // one given another Authorizer leaves signing in to its host. A TokenAuth
@@ -86,6 +88,8 @@ type TokenAuth struct {
 	mu       sync.Mutex
 	failures *failures.Table      // by client network (comments.NetworkKey)
 	revoked  map[string]time.Time // session nonce → its expiry
+
+	shared AuthStore // nil: this process's memory only (authstate.go)
 }
 
 var _ Authorizer = (*TokenAuth)(nil)
@@ -96,7 +100,7 @@ var _ Authorizer = (*TokenAuth)(nil)
 // bytes, the same on every instance of a site; nil picks a random one, so
 // sessions end when the process does. A short token or secret is an
 // error.
-func NewTokenAuth(token string, name string, secret []byte) (*TokenAuth, error) {
+func NewTokenAuth(token string, name string, secret []byte, opts ...TokenAuthOption) (*TokenAuth, error) {
 	if len(token) < MinTokenBytes {
 		return nil, fmt.Errorf("bloghttp: moderator token is %d bytes, at least %d needed", len(token), MinTokenBytes)
 	}
@@ -117,6 +121,9 @@ func NewTokenAuth(token string, name string, secret []byte) (*TokenAuth, error) 
 		revoked: map[string]time.Time{},
 	}
 	a.failures = failures.New(LoginFailureWindow, maxTrackedAddrs, func() time.Time { return a.now() })
+	for _, opt := range opts {
+		opt(a)
+	}
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte("folio admin session key\x00"))
 	mac.Write(a.token[:])
@@ -137,7 +144,7 @@ func (a *TokenAuth) Authorize(r *http.Request) (Moderator, bool) {
 		return Moderator{Name: a.name, ViaHeader: true}, true
 	}
 	c, err := r.Cookie(AdminCookie)
-	if err != nil || !a.validSession(c.Value) {
+	if err != nil || !a.validSession(r.Context(), c.Value) {
 		return Moderator{}, false
 	}
 	return Moderator{Name: a.name}, true
@@ -191,22 +198,25 @@ func (a *TokenAuth) parseSession(value string) (nonce string, expires time.Time,
 	return nonce, expires, true
 }
 
-func (a *TokenAuth) validSession(value string) bool {
+func (a *TokenAuth) validSession(ctx context.Context, value string) bool {
 	nonce, _, ok := a.parseSession(value)
 	if !ok {
 		return false
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	_, gone := a.revoked[nonce]
-	return !gone
+	a.mu.Unlock()
+	if gone {
+		return false
+	}
+	return !a.sharedRevoked(ctx, nonce)
 }
 
 // revoke ends the session value before its expiry.
-func (a *TokenAuth) revoke(value string) {
+func (a *TokenAuth) revoke(ctx context.Context, value string) error {
 	nonce, expires, ok := a.parseSession(value)
 	if !ok {
-		return
+		return nil
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -229,21 +239,31 @@ func (a *TokenAuth) revoke(value string) {
 		}
 	}
 	a.revoked[nonce] = expires
+	return a.sharedRevoke(ctx, nonce, expires)
 }
 
 // loginWait returns how long the network of addr must wait before it may
 // try again, once it has failed limit times within the window; 0 if it may
 // now.
-func (a *TokenAuth) loginWait(addr string, limit int) time.Duration {
-	return a.failures.Wait(comments.NetworkKey(addr), limit)
+func (a *TokenAuth) loginWait(ctx context.Context, addr string, limit int) time.Duration {
+	key := comments.NetworkKey(addr)
+	return max(a.failures.Wait(key, limit), a.sharedWait(ctx, key, limit))
 }
 
 // loginFailed records a failed sign-in, or a wrong bearer token, from the
 // network of addr.
-func (a *TokenAuth) loginFailed(addr string) { a.failures.Fail(comments.NetworkKey(addr)) }
+func (a *TokenAuth) loginFailed(ctx context.Context, addr string) {
+	key := comments.NetworkKey(addr)
+	a.failures.Fail(key)
+	a.sharedFail(ctx, key)
+}
 
 // loginSucceeded forgets the failures of the network of addr.
-func (a *TokenAuth) loginSucceeded(addr string) { a.failures.Forget(comments.NetworkKey(addr)) }
+func (a *TokenAuth) loginSucceeded(ctx context.Context, addr string) {
+	key := comments.NetworkKey(addr)
+	a.failures.Forget(key)
+	a.sharedForget(ctx, key)
+}
 
 // checkBearer counts a request whose "Authorization: Bearer" token is
 // wrong as a failure of its network and, once the network has failed
@@ -256,13 +276,13 @@ func (s *Server) checkBearer(w http.ResponseWriter, r *http.Request, a *TokenAut
 		return true
 	}
 	addr := s.clientIP(r)
-	if wait := a.loginWait(addr, MaxBearerFailures); wait > 0 {
+	if wait := a.loginWait(r.Context(), addr, MaxBearerFailures); wait > 0 {
 		setPrivate(w)
 		w.Header().Set("Retry-After", commentshttp.RetryAfter(wait))
 		s.errorPage(w, r, http.StatusTooManyRequests)
 		return false
 	}
-	a.loginFailed(addr)
+	a.loginFailed(r.Context(), addr)
 	return true
 }
 
@@ -322,18 +342,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, a *TokenAut
 		return
 	}
 	addr := s.clientIP(r)
-	if wait := a.loginWait(addr, MaxLoginFailures); wait > 0 {
+	if wait := a.loginWait(r.Context(), addr, MaxLoginFailures); wait > 0 {
 		w.Header().Set("Retry-After", commentshttp.RetryAfter(wait))
 		s.renderLogin(w, r, http.StatusTooManyRequests, "Too many failed attempts. Try again later.")
 		return
 	}
 	if !a.checkToken(r.PostFormValue("token")) {
-		a.loginFailed(addr)
+		a.loginFailed(r.Context(), addr)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="folio"`)
 		s.renderLogin(w, r, http.StatusUnauthorized, "That is not the moderator token.")
 		return
 	}
-	a.loginSucceeded(addr)
+	a.loginSucceeded(r.Context(), addr)
 	value, expires := a.newSession()
 	http.SetCookie(w, s.adminCookie(r, value, expires))
 	http.Redirect(w, r, s.Path("/admin/"), http.StatusSeeOther)
@@ -352,12 +372,16 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, a *TokenAu
 		s.fail(w, r, err)
 		return
 	}
-	if c, err := r.Cookie(AdminCookie); err == nil && a.validSession(c.Value) {
+	if c, err := r.Cookie(AdminCookie); err == nil && a.validSession(r.Context(), c.Value) {
 		if !s.checkCSRF(sessionBinding(c.Value), r.PostFormValue(csrfField)) {
 			s.fail(w, r, fmt.Errorf("bloghttp: logout: %w", errForbidden))
 			return
 		}
-		a.revoke(c.Value)
+		if err := a.revoke(r.Context(), c.Value); err != nil {
+			// Ended here, but perhaps not on the other instances: say so.
+			s.fail(w, r, fmt.Errorf("bloghttp: logout: %w", err))
+			return
+		}
 	}
 	gone := s.adminCookie(r, "", time.Time{})
 	gone.MaxAge = -1

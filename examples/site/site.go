@@ -139,7 +139,11 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 	if s.comments, err = comments.NewService(st, blogcomments.Threads(s.blog), copts...); err != nil {
 		return nil, fmt.Errorf("comments: %w", err)
 	}
-	auth, err := bloghttp.NewTokenAuth(cfg.adminToken, journalAuthor.Name, deriveKey(secret, "moderator sessions"))
+	var authOpts []bloghttp.TokenAuthOption
+	if as, ok := st.(bloghttp.AuthStore); ok { // PostgreSQL: instances share sign-outs and lock-outs
+		authOpts = append(authOpts, bloghttp.WithAuthStore(as))
+	}
+	auth, err := bloghttp.NewTokenAuth(cfg.adminToken, journalAuthor.Name, deriveKey(secret, "moderator sessions"), authOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("admin token: %w", err)
 	}
