@@ -257,36 +257,40 @@ type run struct {
 }
 
 func (r *run) items(ctx context.Context, src io.Reader, size int64) error {
-	rd := NewReader(src, ReaderLocation(r.im.cfg.loc))
+	// A goroutine reads and decodes the items while this one writes them,
+	// a few ahead at most, so that memory stays bounded.
+	posts := make(chan readPost, readAhead)
+	stop := make(chan struct{})
+	go readPosts(NewReader(src, ReaderLocation(r.im.cfg.loc)), posts, stop)
+	defer func() {
+		close(stop)
+		for range posts { // wait for the reader to let go of src
+		}
+	}()
 	n := 0
 	for done := false; !done; {
 		// One batch: up to cfg.batch posts, committed together. If it
 		// fails, nothing of it is stored, and the summary forgets it too.
 		saved := r.save()
 		err := r.im.blog.Batch(ctx, func(ctx context.Context) error {
-			for k := 0; k < r.im.cfg.batch; {
+			for k := 0; k < r.im.cfg.batch; k++ {
 				if err := ctx.Err(); err != nil {
 					return fmt.Errorf("wordpress: import: %w", err)
 				}
-				it, err := rd.Next()
-				if err == io.EOF {
+				it, ok := <-posts
+				if !ok {
 					done = true
 					return nil
 				}
-				if err != nil {
-					return err // the file changed since the first pass
+				if it.err != nil {
+					return it.err // the file changed since the first pass
 				}
-				p, ok := it.(*Post)
-				if !ok {
-					continue
-				}
-				if err := r.post(ctx, p); err != nil {
+				if err := r.post(ctx, it.post); err != nil {
 					return err
 				}
 				n++
-				k++
 				if r.im.cfg.progress != nil {
-					r.im.cfg.progress(Progress{Pass: 2, Items: n, Total: r.ch.items, Bytes: rd.Offset(), Size: size})
+					r.im.cfg.progress(Progress{Pass: 2, Items: n, Total: r.ch.items, Bytes: it.offset, Size: size})
 				}
 			}
 			return nil
@@ -299,6 +303,45 @@ func (r *run) items(ctx context.Context, src io.Reader, size int64) error {
 		}
 	}
 	return nil
+}
+
+// readAhead is how many posts the second pass decodes ahead of writing.
+const readAhead = 64
+
+// readPost is a post of the second pass, with the reader's offset after
+// it, or the error that ended the reading.
+type readPost struct {
+	post   *Post
+	offset int64
+	err    error
+}
+
+// readPosts sends the posts rd reads, then closes out; it stops early
+// when stop is closed.
+func readPosts(rd *Reader, out chan<- readPost, stop <-chan struct{}) {
+	defer close(out)
+	for {
+		it, err := rd.Next()
+		if err == io.EOF {
+			return
+		}
+		var rp readPost
+		if err != nil {
+			rp.err = err
+		} else if p, ok := it.(*Post); ok {
+			rp = readPost{post: p, offset: rd.Offset()}
+		} else {
+			continue
+		}
+		select {
+		case out <- rp:
+		case <-stop:
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // saved is what a failed batch takes back from the summary.
