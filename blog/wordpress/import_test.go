@@ -537,3 +537,39 @@ func TestImporter_Import_commentDetails(t *testing.T) {
 	assert.Zero(t, cs[2].ParentID)
 	assert.Equal(t, cs[2].ID, cs[3].ParentID)
 }
+
+// TestImporter_Import_batches: a batch is stored whole or not at all, the
+// Summary counts what was stored, and a second run completes the import.
+func TestImporter_Import_batches(t *testing.T) {
+	ref := newRedirectStore()
+	importFile(t, ref, "wxr12.xml")
+	want := snapshot(t, ref)
+
+	tests := []struct {
+		name          string
+		batch         int
+		failAt        int // the CreatePost that fails
+		wantPostsKept bool
+	}{
+		{"one batch for the file", 200, 4, false},
+		{"batches of three, the second fails", 3, 4, true},
+		{"batches of one", 1, 4, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inner := newRedirectStore()
+			bad := &failingStore{redirectStore: inner, failAt: tt.failAt}
+			im := newImporter(t, newBlog(t, bad), bad, wordpress.WithBatchPosts(tt.batch))
+			sum, err := im.Import(context.Background(), openFixture(t, "wxr12.xml"))
+			require.ErrorIs(t, err, errInjected)
+			posts := allPosts(t, inner)
+			assert.Len(t, posts, sum.Posts.Imported+sum.Pages.Imported, "the summary counts the posts stored")
+			assert.Len(t, allComments(t, inner), sum.Comments.Imported, "the summary counts the comments stored")
+			assert.Less(t, len(posts), tt.failAt, "nothing of the failed batch is stored")
+			assert.Equal(t, tt.wantPostsKept, len(posts) > 0, "earlier batches are kept")
+
+			importFile(t, inner, "wxr12.xml")
+			assert.Equal(t, want, snapshot(t, inner))
+		})
+	}
+}
