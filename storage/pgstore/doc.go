@@ -42,6 +42,17 @@
 // order) while it checks for duplicates and floods and inserts, so that
 // the guards hold across instances as they do in one process.
 //
+// The instances also share what each would otherwise keep in memory: the
+// nonces of used comment form tokens ([Store.UseTokenNonce], which makes
+// the Store a comments.NonceKeeper, so a token used on one instance is
+// refused on every other), moderator sessions ended by signing out and
+// failed sign-ins per network ([Store.RevokeSession],
+// [Store.LoginFailed]: a bloghttp.AuthStore for bloghttp.WithAuthStore).
+// Each row expires; writes purge long-expired rows a few at a time.
+//
+// [Store.Batch] runs many writes as one transaction ([blog.Batcher]), for
+// imports.
+//
 // # Lost connections
 //
 // An error that comes from the connection rather than from the statement

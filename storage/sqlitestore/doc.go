@@ -102,4 +102,14 @@
 // a post's HTML (its plain text, its first image) derives it for the rows
 // already there, in Go, in the same transaction. A database whose version is newer than the program
 // knows is refused with [ErrSchemaTooNew] and left untouched.
+//
+// # Batches and shared state
+//
+// [Store.Batch] runs many writes in one transaction ([blog.Batcher]): an
+// import of thousands of posts and comments commits (and syncs) once per
+// batch rather than once per row. Used comment form tokens, ended
+// moderator sessions and failed sign-ins stay in the memory of the one
+// process that serves a SQLite site, as they cost no write there; sites
+// of several instances use storage/pgstore, which keeps them in the
+// database.
 package sqlitestore
