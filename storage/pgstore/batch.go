@@ -2,6 +2,7 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -88,4 +89,24 @@ func (s *Store) Batch(ctx context.Context, fn func(ctx context.Context) error) e
 		s.hooks.Publish(c)
 	}
 	return nil
+}
+
+// writeRow is [Store.writeRow] in a batch: the statement under a
+// savepoint, sent with the savepoint and its release in one round trip.
+// A statement the server refuses is undone alone, leaving the batch
+// usable.
+func (b *batch) writeRow(ctx context.Context, query string, args []any, dest ...any) error {
+	var pb pgx.Batch
+	pb.Queue("SAVEPOINT w")
+	pb.Queue(query, args...).QueryRow(func(row pgx.Row) error { return row.Scan(dest...) })
+	pb.Queue("RELEASE SAVEPOINT w")
+	err := b.tx.SendBatch(ctx, &pb).Close()
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// The transaction is aborted until it rolls back to the savepoint.
+		if _, rerr := b.tx.Exec(ctx, "ROLLBACK TO SAVEPOINT w; RELEASE SAVEPOINT w"); rerr != nil {
+			return fmt.Errorf("%w (and undoing it: %v)", err, rerr)
+		}
+	}
+	return err
 }

@@ -107,7 +107,10 @@ func cleanText(s string) string {
 // alone, it would then commit. Inside BEGIN … COMMIT it never sees the
 // COMMIT, and is rolled back.
 func (s *Store) writeRow(ctx context.Context, query string, args []any, dest ...any) error {
-	return pgx.BeginFunc(ctx, s.db(ctx), func(tx pgx.Tx) error {
+	if b := s.batchOf(ctx); b != nil {
+		return b.writeRow(ctx, query, args, dest...)
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, query, args...).Scan(dest...)
 	})
 }
