@@ -21,7 +21,9 @@ import (
 // delivered after it commits, and not at all if it does not.
 //
 // Other writers of the store may wait for a batch to end; keep batches to
-// a few hundred writes. Batches do not nest: a Batch called with a context
+// a few hundred writes. fn must write with the context it is given: a
+// write to the same store with an unrelated context waits for the batch
+// to end, which, called from fn itself, is never. Batches do not nest: a Batch called with a context
 // already in a batch of the same store runs fn in that batch.
 type Batcher interface {
 	Batch(ctx context.Context, fn func(ctx context.Context) error) error
