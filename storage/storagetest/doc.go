@@ -46,7 +46,7 @@
 //
 // # Post rules
 //
-// [RunPostStore] checks 38 rules. Always, for [blog.Store]:
+// [RunPostStore] checks 40 rules. Always, for [blog.Store]:
 //
 //   - Create_RoundTripsEveryField, Create_DistinctNonZeroIDs,
 //     Create_RejectsNonZeroID, Create_DuplicateSlug_ErrSlugTaken
@@ -81,6 +81,8 @@
 //     is a [blog.LikeStore])
 //   - [blog.ChangeHook]: ChangeHook_BeforeWriteReturns (comments too, if the
 //     store is a [comments.Store])
+//   - a Ready(ctx) error method, the readiness check of a health endpoint:
+//     Ready_OpenStore_Nil, Ready_CancelledContext_Error
 //
 // # Comment rules
 //

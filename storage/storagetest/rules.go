@@ -84,6 +84,10 @@ var postRules = []postRule{
 
 	// blog.ChangeHook
 	{"ChangeHook_BeforeWriteReturns", changeHookBeforeWriteReturns},
+
+	// Ready(ctx) error, the readiness check
+	{"Ready_OpenStore_Nil", readyOpenStore},
+	{"Ready_CancelledContext_Error", readyCancelledContext},
 }
 
 // commentRules are the rules RunCommentStore checks, in order, grouped as

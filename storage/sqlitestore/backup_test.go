@@ -1,0 +1,52 @@
+package sqlitestore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/folioblog/folio/storage/sqlitestore"
+)
+
+func TestBackupToCopiesAConsistentDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlitestore.Open(filepath.Join(dir, "folio.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	p := post("kept", time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC))
+	require.NoError(t, st.CreatePost(ctx, p))
+
+	out := filepath.Join(dir, "copy.db")
+	require.NoError(t, st.BackupTo(ctx, out))
+	require.Error(t, st.BackupTo(ctx, out), "an existing file is not overwritten")
+
+	cp, err := sqlitestore.Open(out)
+	require.NoError(t, err)
+	defer cp.Close()
+	require.NoError(t, cp.Ready(ctx))
+	got, err := cp.GetPostBySlug(ctx, "kept")
+	require.NoError(t, err)
+	require.Equal(t, "Title kept", got.Title)
+}
+
+func TestReadyRefusesAnotherSchemaVersion(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "folio.db")
+	st, err := sqlitestore.Open(path)
+	require.NoError(t, err)
+	defer st.Close()
+	require.NoError(t, st.Ready(ctx))
+
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.Exec(fmt.Sprintf("PRAGMA user_version = %d", sqlitestore.SchemaVersion()+1))
+	require.NoError(t, err)
+	require.ErrorIs(t, st.Ready(ctx), sqlitestore.ErrSchemaBehind)
+}
