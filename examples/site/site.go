@@ -39,6 +39,7 @@ type config struct {
 	tz         string
 	seed       bool
 	uploads    string // import: wp-content/uploads copy
+	force      bool   // restore: replace what the data directory holds
 
 	adminTokenFrom string // the flag or variable the token came from; "" if random
 	secretEnv      string // $FOLIO_SECRET
