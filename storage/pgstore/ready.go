@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // ErrSchemaBehind is returned, wrapped, by [Store.Ready] when the
@@ -24,3 +26,7 @@ func (s *Store) Ready(ctx context.Context) error {
 	}
 	return nil
 }
+
+// PoolStat returns a snapshot of the connection pool's statistics, for a
+// host's metrics.
+func (s *Store) PoolStat() *pgxpool.Stat { return s.pool.Stat() }

@@ -2,6 +2,7 @@ package sqlitestore
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -59,4 +60,14 @@ func (s *Store) Ready(ctx context.Context) error {
 		return fmt.Errorf("sqlitestore: ready: database at version %d, this program at %d: %w", v, SchemaVersion(), ErrSchemaBehind)
 	}
 	return nil
+}
+
+// DBStats returns the statistics of the writer's and the readers'
+// connection pools, for a host's metrics.
+func (s *Store) DBStats() (write, read sql.DBStats) {
+	if s.read == s.write {
+		st := s.write.Stats()
+		return st, st
+	}
+	return s.write.Stats(), s.read.Stats()
 }

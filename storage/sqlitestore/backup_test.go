@@ -50,3 +50,15 @@ func TestReadyRefusesAnotherSchemaVersion(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorIs(t, st.Ready(ctx), sqlitestore.ErrSchemaBehind)
 }
+
+func TestDBStats(t *testing.T) {
+	st, err := sqlitestore.Open(filepath.Join(t.TempDir(), "folio.db"), sqlitestore.WithReaders(3))
+	require.NoError(t, err)
+	defer st.Close()
+	_, err = st.GetPostBySlug(context.Background(), "none")
+	require.Error(t, err)
+	w, r := st.DBStats()
+	require.Equal(t, 1, w.MaxOpenConnections, "one writer")
+	require.Equal(t, 3, r.MaxOpenConnections, "the readers")
+	require.Positive(t, r.OpenConnections)
+}
