@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/folioblog/folio/opshttp"
 )
 
 // Timeouts of the HTTP server and of its shutdown.
@@ -58,7 +60,7 @@ const usage = `usage:
   site [flags] backup FILE       archive the SQLite database and the media while the site serves
   site [flags] restore FILE      restore an archive into an empty data directory (-force to replace)
 
-Flags may come before or after the import subcommand and its file.
+Flags may come before or after a subcommand and its file.
 
 flags:
 `
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cfg.log = slog.New(opshttp.NewLogHandler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	cfg.out = stdout
 	switch {
 	case len(cmd) > 0 && cmd[0] == "backup":
@@ -102,6 +104,7 @@ func parseArgs(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&cfg.baseURL, "base-url", "", "public `URL` of the site (default http://ADDR/)")
 	fs.StringVar(&cfg.tz, "tz", "", "time zone of the site, an IANA `NAME` (default the machine's)")
 	fs.BoolVar(&cfg.seed, "seed", true, "add sample content to an empty database")
+	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics (default off; keep it private)")
 	fs.BoolVar(&cfg.force, "force", false, "restore: replace the database and media already in the data directory")
 	fs.StringVar(&cfg.uploads, "uploads", "", "import: a local copy `DIR` of the old site's wp-content/uploads, read before downloading")
 
@@ -170,6 +173,13 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		ln.Close()
 		return err
 	}
+	stopMetrics, err := serveMetrics(cfg, s.metrics.registry, stdout)
+	if err != nil {
+		s.Close()
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
