@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/folioblog/folio/blog/bloghttp"
+	"github.com/folioblog/folio/blog/wordpress"
 	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/opshttp"
 	"github.com/folioblog/folio/storage/pgstore"
@@ -232,4 +233,37 @@ func serveMetrics(cfg config, reg *prometheus.Registry, stdout io.Writer) (stop 
 	go srv.Serve(ln)
 	fmt.Fprintf(stdout, "metrics: http://%s/metrics\n", ln.Addr())
 	return func() { srv.Close() }, nil
+}
+
+// importMetrics are the gauges of a running import, served on
+// -metrics-addr while it lasts.
+type importMetrics struct {
+	registry                 *prometheus.Registry
+	pass, items, total, done prometheus.Gauge
+	bytes, size              prometheus.Gauge
+}
+
+func newImportMetrics() *importMetrics {
+	g := func(name, help string) prometheus.Gauge {
+		return prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+	}
+	m := &importMetrics{
+		registry: prometheus.NewRegistry(),
+		pass:     g("folio_import_pass", "The import's pass: 1 while the file is checked, 2 while it is imported."),
+		items:    g("folio_import_items", "Items read so far in this pass."),
+		total:    g("folio_import_items_total", "Items in the file (known in pass 2)."),
+		bytes:    g("folio_import_bytes", "Bytes of the file read so far in this pass."),
+		size:     g("folio_import_size_bytes", "Size of the file."),
+		done:     g("folio_import_done", "1 once the import has finished."),
+	}
+	m.registry.MustRegister(m.pass, m.items, m.total, m.bytes, m.size, m.done)
+	return m
+}
+
+func (m *importMetrics) update(p wordpress.Progress) {
+	m.pass.Set(float64(p.Pass))
+	m.items.Set(float64(p.Items))
+	m.total.Set(float64(p.Total))
+	m.bytes.Set(float64(p.Bytes))
+	m.size.Set(float64(p.Size))
 }

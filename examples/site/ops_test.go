@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/folioblog/folio/blog/wordpress"
 	"github.com/folioblog/folio/internal/testenv"
 	"github.com/folioblog/folio/opshttp"
 )
@@ -265,4 +266,17 @@ func TestRun_MetricsAddr(t *testing.T) {
 	assert.True(t, bytes.Contains(body, []byte("folio_page_cache_hits_total")))
 	cancel()
 	require.NoError(t, <-done)
+}
+
+func TestImportMetrics_FollowProgress(t *testing.T) {
+	m := newImportMetrics()
+	m.update(wordpress.Progress{Pass: 2, Items: 3, Total: 10, Bytes: 300, Size: 1000})
+	for name, want := range map[string]float64{
+		"folio_import_pass": 2, "folio_import_items": 3, "folio_import_items_total": 10,
+		"folio_import_bytes": 300, "folio_import_size_bytes": 1000, "folio_import_done": 0,
+	} {
+		v, ok := metricValue(t, m.registry, name, nil)
+		require.True(t, ok, name)
+		assert.Equal(t, want, v, name)
+	}
 }
