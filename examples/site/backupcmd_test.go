@@ -24,6 +24,7 @@ import (
 
 	"github.com/folioblog/folio/blog/wordpress"
 	"github.com/folioblog/folio/storage/backup"
+	"github.com/folioblog/folio/storage/sqlitestore"
 )
 
 // exportWXR is the site's WordPress export at a fixed time.
@@ -188,4 +189,19 @@ func TestBackup_RestoreRefusals(t *testing.T) {
 	// PostgreSQL sites are told to use pg_dump.
 	err = run(ctx, []string{"-db", "postgres://127.0.0.1:1/x", "backup", file}, io.Discard, io.Discard)
 	require.ErrorIs(t, err, errPostgresBackup)
+}
+
+func TestSite_RefusesANewerSchema(t *testing.T) {
+	dir := t.TempDir()
+	openSite(t, testConfig(dir)).Close()
+	db, err := sql.Open("sqlite", filepath.Join(dir, dbFile))
+	require.NoError(t, err)
+	_, err = db.Exec(fmt.Sprintf("PRAGMA user_version = %d", sqlitestore.SchemaVersion()+1))
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	before := siteCounts(t, dir)
+
+	_, err = newSite(context.Background(), testConfig(dir))
+	require.ErrorIs(t, err, sqlitestore.ErrSchemaTooNew, "an older program does not start on a newer database")
+	assert.Equal(t, before, siteCounts(t, dir), "and changes nothing")
 }
