@@ -153,9 +153,14 @@ func TestBackup_RoundTripWhileServing(t *testing.T) {
 	res, _ := get(t, c.handler, "/")
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	mid, after := siteCounts(t, dirC), siteCounts(t, dirA)
+	t.Logf("comments: %d before the load, %d in the copy taken under load, %d after", before["rows:comments"], mid["rows:comments"], after["rows:comments"])
 	assert.GreaterOrEqual(t, mid["rows:comments"], before["rows:comments"])
 	assert.LessOrEqual(t, mid["rows:comments"], after["rows:comments"])
 	assert.Equal(t, mediaSums(t, dirA), mediaSums(t, dirC))
+	// No torn copy: the comments in it are exactly the source's up to the
+	// last one it holds, each with the same status and thread.
+	last := commentDigest(t, dirC, 1<<62)
+	assert.Equal(t, last, commentDigest(t, dirA, maxCommentID(t, dirC)))
 
 	// A second backup, with the writes over, restores to an identical site.
 	quiet := filepath.Join(t.TempDir(), "quiet.tar")
@@ -204,4 +209,35 @@ func TestSite_RefusesANewerSchema(t *testing.T) {
 	_, err = newSite(context.Background(), testConfig(dir))
 	require.ErrorIs(t, err, sqlitestore.ErrSchemaTooNew, "an older program does not start on a newer database")
 	assert.Equal(t, before, siteCounts(t, dir), "and changes nothing")
+}
+
+// commentDigest lists the comments of the database in dir with IDs up to
+// max: ID, thread, parent, status and source.
+func commentDigest(t *testing.T, dir string, max int64) []string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, dbFile)+"?mode=ro")
+	require.NoError(t, err)
+	defer db.Close()
+	rows, err := db.Query(`SELECT id, thread, parent_id, status, source FROM comments WHERE id <= ? ORDER BY id`, max)
+	require.NoError(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent int64
+		var thread, status, source string
+		require.NoError(t, rows.Scan(&id, &thread, &parent, &status, &source))
+		out = append(out, fmt.Sprint(id, thread, parent, status, source))
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+func maxCommentID(t *testing.T, dir string) int64 {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, dbFile)+"?mode=ro")
+	require.NoError(t, err)
+	defer db.Close()
+	var id int64
+	require.NoError(t, db.QueryRow(`SELECT coalesce(max(id), 0) FROM comments`).Scan(&id))
+	return id
 }
