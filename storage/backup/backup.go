@@ -43,7 +43,7 @@ var (
 
 // Database is a store that can copy itself, consistently and while in
 // use, into a new file that the store's Open accepts.
-// [sqlitestore.Store] is one.
+// [github.com/folioblog/folio/storage/sqlitestore.Store] is one.
 type Database interface {
 	BackupTo(ctx context.Context, path string) error
 }

@@ -12,7 +12,7 @@
 // An archive is a tar stream holding, in this order:
 //
 //   - folio.db: a consistent copy of the SQLite database, made by the
-//     store's BackupTo (VACUUM INTO in [sqlitestore.Store.BackupTo]);
+//     store's BackupTo (VACUUM INTO in [github.com/folioblog/folio/storage/sqlitestore.Store.BackupTo]);
 //   - media/KEY: every object of the media bucket, if one is given;
 //   - manifest.json: the [Manifest], naming each entry with its size and
 //     SHA-256, the schema version and the time of the copy.
