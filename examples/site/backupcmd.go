@@ -63,11 +63,10 @@ func runBackup(ctx context.Context, cfg config, file string, stderr io.Writer) e
 	if _, err := os.Stat(dbPath); err != nil {
 		return fmt.Errorf("backup: no database: %w", err)
 	}
-	st, err := sqlitestore.Open(dbPath)
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	defer st.Close()
+	// The file is copied as it is, through a read-only connection: no
+	// migration runs, so a new binary can back up the database the old
+	// one still serves before an upgrade.
+	st := sqlitestore.File(dbPath)
 	media, err := openMedia(cfg, false)
 	if err != nil {
 		return fmt.Errorf("backup: media: %w", err)
@@ -75,7 +74,7 @@ func runBackup(ctx context.Context, cfg config, file string, stderr io.Writer) e
 	if media != nil {
 		defer media.Close()
 	}
-	m, err := backup.WriteFile(ctx, file, backup.Source{DB: st, SchemaVersion: sqlitestore.SchemaVersion(), Media: media},
+	m, err := backup.WriteFile(ctx, file, backup.Source{DB: st, Media: media},
 		backup.WithProgress(func(e backup.Entry) { fmt.Fprintf(stderr, "  %s (%d bytes)\n", e.Name, e.Size) }))
 	if err != nil {
 		return err

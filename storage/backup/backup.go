@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -50,9 +51,8 @@ type Database interface {
 
 // Source is what [Write] copies.
 type Source struct {
-	DB            Database
-	SchemaVersion int          // the database's schema version, recorded in the manifest
-	Media         *blob.Bucket // optional: every object is copied
+	DB    Database
+	Media *blob.Bucket // optional: every object is copied
 }
 
 // Manifest describes an archive; it is its last entry.
@@ -107,7 +107,7 @@ func Write(ctx context.Context, w io.Writer, src Source, opts ...Option) (*Manif
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	m := &Manifest{Format: formatVersion, Created: cfg.now().UTC(), SchemaVersion: src.SchemaVersion, Media: []Entry{}}
+	m := &Manifest{Format: formatVersion, Created: cfg.now().UTC(), Media: []Entry{}}
 	dbCopy := filepath.Join(tmp, databaseName)
 	if err := src.DB.BackupTo(ctx, dbCopy); err != nil {
 		return nil, fmt.Errorf("backup: copy database: %w", err)
@@ -115,6 +115,17 @@ func Write(ctx context.Context, w io.Writer, src Source, opts ...Option) (*Manif
 	tw := tar.NewWriter(w)
 	f, err := os.Open(dbCopy)
 	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	// The manifest records the schema version the copy itself carries.
+	head := make([]byte, 100)
+	if _, err := io.ReadFull(f, head); err != nil || string(head[:len(sqliteHeader)]) != sqliteHeader {
+		f.Close()
+		return nil, fmt.Errorf("backup: the database copy is not a SQLite file")
+	}
+	m.SchemaVersion = int(binary.BigEndian.Uint32(head[userVersionAt:]))
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	fi, err := f.Stat()

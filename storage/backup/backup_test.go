@@ -49,7 +49,7 @@ func writeArchive(t testing.TB) string {
 	t.Helper()
 	st, b := newSource(t)
 	path := filepath.Join(t.TempDir(), "site.tar")
-	m, err := backup.WriteFile(context.Background(), path, backup.Source{DB: st, SchemaVersion: sqlitestore.SchemaVersion(), Media: b})
+	m, err := backup.WriteFile(context.Background(), path, backup.Source{DB: st, Media: b})
 	require.NoError(t, err)
 	require.Len(t, m.Media, len(media))
 	return path
@@ -192,7 +192,7 @@ const childEnv = "FOLIO_BACKUP_KILL_CHILD"
 func TestKilledBackupLeavesNoFile(t *testing.T) {
 	if path := os.Getenv(childEnv); path != "" {
 		st, b := newSource(t)
-		_, err := backup.WriteFile(context.Background(), path, backup.Source{DB: st, SchemaVersion: sqlitestore.SchemaVersion(), Media: b},
+		_, err := backup.WriteFile(context.Background(), path, backup.Source{DB: st, Media: b},
 			backup.WithProgress(func(backup.Entry) {
 				os.Stdout.WriteString("entry written\n")
 				select {} // wait to be killed mid-archive

@@ -52,7 +52,7 @@ func benchSite(b *testing.B) (string, *sqlitestore.Store, *blob.Bucket) {
 func BenchmarkBackup(b *testing.B) {
 	ctx := context.Background()
 	dbPath, st, bk := benchSite(b)
-	src := backup.Source{DB: st, SchemaVersion: sqlitestore.SchemaVersion(), Media: bk}
+	src := backup.Source{DB: st, Media: bk}
 	dir := b.TempDir()
 
 	b.Run("baseline_copy", func(b *testing.B) {

@@ -12,10 +12,14 @@
 // An archive is a tar stream holding, in this order:
 //
 //   - folio.db: a consistent copy of the SQLite database, made by the
-//     store's BackupTo (VACUUM INTO in [github.com/folioblog/folio/storage/sqlitestore.Store.BackupTo]);
+//     source's BackupTo: VACUUM INTO, through an open
+//     [github.com/folioblog/folio/storage/sqlitestore.Store] or, without
+//     opening (and so migrating) one, a
+//     [github.com/folioblog/folio/storage/sqlitestore.File];
 //   - media/KEY: every object of the media bucket, if one is given;
 //   - manifest.json: the [Manifest], naming each entry with its size and
-//     SHA-256, the schema version and the time of the copy.
+//     SHA-256, the schema version read from the copy itself, and the time
+//     of the copy.
 //
 // [WriteFile] writes to a temporary name in the target's directory, syncs
 // it and renames it into place, so a backup killed half-way never leaves a

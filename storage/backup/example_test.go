@@ -30,7 +30,7 @@ func Example() {
 	media.WriteAll(ctx, "harbour.jpg", []byte("…"), nil)
 
 	archive := filepath.Join(dir, "site.tar")
-	m, err := backup.WriteFile(ctx, archive, backup.Source{DB: st, SchemaVersion: sqlitestore.SchemaVersion(), Media: media})
+	m, err := backup.WriteFile(ctx, archive, backup.Source{DB: st, Media: media})
 	if err != nil {
 		log.Fatal(err)
 	}

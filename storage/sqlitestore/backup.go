@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
 )
 
 // ErrSchemaBehind is returned, wrapped, by [Store.Ready] when the
@@ -70,4 +72,34 @@ func (s *Store) DBStats() (write, read sql.DBStats) {
 		return st, st
 	}
 	return s.write.Stats(), s.read.Stats()
+}
+
+// File is a SQLite database file to copy without opening a [Store] on it:
+// no migration runs and nothing is written to it, so a newer or older
+// program can back up the database a running site uses. It implements
+// the BackupTo of [Store].
+type File string
+
+// BackupTo writes a consistent copy of the database file to the new file
+// at path with VACUUM INTO, through a read-only connection, while other
+// connections and processes keep reading and writing it.
+func (f File) BackupTo(ctx context.Context, path string) error {
+	if path == "" || f == "" {
+		return errors.New("sqlitestore: backup: empty path")
+	}
+	if _, err := os.Stat(string(f)); err != nil {
+		return fmt.Errorf("sqlitestore: backup: %w", err)
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(5000)")
+	db, err := sql.Open("sqlite", fileDSN(string(f), q))
+	if err != nil {
+		return fmt.Errorf("sqlitestore: backup %s: %w", f, err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("sqlitestore: backup %s to %s: %w", f, path, err)
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/storage/sqlitestore"
@@ -61,4 +62,38 @@ func TestDBStats(t *testing.T) {
 	require.Equal(t, 1, w.MaxOpenConnections, "one writer")
 	require.Equal(t, 3, r.MaxOpenConnections, "the readers")
 	require.Positive(t, r.OpenConnections)
+}
+
+func TestFileBackupTo_NeitherMigratesNorWrites(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "folio.db")
+	st, err := sqlitestore.Open(path)
+	require.NoError(t, err)
+	require.NoError(t, st.CreatePost(ctx, post("kept", time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC))))
+	// A database from a newer program, still served by it.
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	newer := sqlitestore.SchemaVersion() + 1
+	_, err = db.Exec(fmt.Sprintf("PRAGMA user_version = %d", newer))
+	require.NoError(t, err)
+
+	out := filepath.Join(dir, "copy.db")
+	require.NoError(t, sqlitestore.File(path).BackupTo(ctx, out), "the live database is copied while a Store has it open")
+	st.Close()
+	var v int
+	require.NoError(t, db.QueryRow("PRAGMA user_version").Scan(&v))
+	assert.Equal(t, newer, v, "the source is left as it was")
+	cp, err := sql.Open("sqlite", out)
+	require.NoError(t, err)
+	defer cp.Close()
+	require.NoError(t, cp.QueryRow("PRAGMA user_version").Scan(&v))
+	assert.Equal(t, newer, v, "the copy keeps the schema version")
+	var n int
+	require.NoError(t, cp.QueryRow("SELECT count(*) FROM posts").Scan(&n))
+	assert.Equal(t, 1, n)
+
+	require.Error(t, sqlitestore.File(filepath.Join(dir, "missing.db")).BackupTo(ctx, filepath.Join(dir, "x.db")))
+	assert.NoFileExists(t, filepath.Join(dir, "missing.db"), "a missing source is not created")
 }
