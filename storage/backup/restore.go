@@ -174,6 +174,9 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 // unless t.Force ([ErrNotEmpty]), writing nothing in those cases; then it
 // writes the media objects and, last, the database, under a temporary
 // name renamed into place. Each entry is checked again as it is written.
+// If Restore fails once it has begun writing (a full disk, a changed
+// archive), some media may be written but no database is in place: run it
+// again with Force.
 func Restore(ctx context.Context, path string, t Target, opts ...Option) (*Manifest, error) {
 	cfg := newConfig(opts)
 	if t.DBPath == "" {
