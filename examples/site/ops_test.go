@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -278,5 +279,35 @@ func TestImportMetrics_FollowProgress(t *testing.T) {
 		v, ok := metricValue(t, m.registry, name, nil)
 		require.True(t, ok, name)
 		assert.Equal(t, want, v, name)
+	}
+}
+
+func TestRouteOf_BoundedLabels(t *testing.T) {
+	tests := []struct{ target, want string }{
+		{"/", "home"},
+		{"/?s=harbour", "search"},
+		{"/2024/", "year"},
+		{"/2024/05/", "month"},
+		{"/2024/05/06/", "day"},
+		{"/2024/05/06/a-slug/", "post"},
+		{"/2024/05/06/a-slug/feed/", "feed"},
+		{"/feed/atom/", "feed"},
+		{"/feed.json", "feed"},
+		{"/tag/sea/", "tag"},
+		{"/category/trips/", "category"},
+		{"/comments", "comments"},
+		{"/comments/12", "comment"},
+		{"/admin/login", "login"},
+		{"/admin/comments/12/approve", "admin"},
+		{"/media/harbour.jpg", "media"},
+		{"/healthz", "healthz"},
+		{"/readyz", "readyz"},
+		{"/about/", "other"},
+		{"/wp-login.php", "other"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			assert.Equal(t, tt.want, routeOf(httptest.NewRequest(http.MethodGet, tt.target, nil)))
+		})
 	}
 }
