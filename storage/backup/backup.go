@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -244,8 +246,12 @@ func WriteFile(ctx context.Context, path string, src Source, opts ...Option) (m 
 }
 
 // mediaKey returns the object key of an archive entry under media/, and
-// whether name is one.
+// whether name is one: a relative, clean, slash-separated path, so that no
+// key can lead a file-backed bucket out of its folder.
 func mediaKey(name string) (string, bool) {
 	key, ok := strings.CutPrefix(name, mediaPrefix)
-	return key, ok && key != ""
+	if !ok || key == "" || strings.ContainsAny(key, "\\\x00") || path.Clean(key) != key || !fs.ValidPath(key) {
+		return "", false
+	}
+	return key, true
 }

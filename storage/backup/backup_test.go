@@ -1,9 +1,14 @@
 package backup_test
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,6 +119,8 @@ func TestRestoreRefusesAndWritesNothing(t *testing.T) {
 			require.NoError(t, os.WriteFile(p, []byte("hello"), 0o600))
 			return p
 		}, nil, backup.ErrCorrupt},
+		{"media key leaving its folder", func(t *testing.T) string { return withMedia(t, good, "../escaped.png") }, nil, backup.ErrCorrupt},
+		{"absolute media key", func(t *testing.T) string { return withMedia(t, good, "/etc/escaped.png") }, nil, backup.ErrCorrupt},
 		{"newer schema", func(*testing.T) string { return good }, func(t *testing.T, tg *backup.Target) {
 			tg.SchemaVersion = sqlitestore.SchemaVersion() - 1
 		}, backup.ErrSchemaTooNew},
@@ -235,4 +242,46 @@ func FuzzVerify(f *testing.F) {
 			assert.NoFileExists(t, tg.DBPath, "a refused archive writes no database")
 		}
 	})
+}
+
+// withMedia rewrites the archive at path with one more media entry under
+// key and a manifest that names it with the right checksum, so that only
+// the key is wrong.
+func withMedia(t *testing.T, path, key string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	out := filepath.Join(t.TempDir(), "with-media.tar")
+	o, err := os.Create(out)
+	require.NoError(t, err)
+	defer o.Close()
+	tr, tw := tar.NewReader(f), tar.NewWriter(o)
+	body := []byte("escaped bytes")
+	sum := sha256.Sum256(body)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		b, err := io.ReadAll(tr)
+		require.NoError(t, err)
+		if h.Name == "manifest.json" {
+			var m backup.Manifest
+			require.NoError(t, json.Unmarshal(b, &m))
+			m.Media = append(m.Media, backup.Entry{Name: "media/" + key, Size: int64(len(body)), SHA256: hex.EncodeToString(sum[:])})
+			require.NoError(t, tw.WriteHeader(&tar.Header{Name: "media/" + key, Mode: 0o600, Size: int64(len(body)), Typeflag: tar.TypeReg}))
+			_, err = tw.Write(body)
+			require.NoError(t, err)
+			b, err = json.Marshal(m)
+			require.NoError(t, err)
+			h.Size = int64(len(b))
+		}
+		require.NoError(t, tw.WriteHeader(h))
+		_, err = tw.Write(b)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tw.Close())
+	return out
 }
