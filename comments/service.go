@@ -40,6 +40,7 @@ type Service struct {
 	spam          SpamChecker
 	threads       ThreadPolicy
 	notifiers     []Notifier
+	refused       func(context.Context, error) // WithRefusals; nil for none
 	tokenKey      []byte
 	tokenMinAge   time.Duration
 	tokenMaxAge   time.Duration

@@ -70,6 +70,14 @@ type Submission struct {
 // both pass. With a plain Store they read before they write, and two
 // identical submissions in the same instant may both be stored.
 func (s *Service) Submit(ctx context.Context, sub Submission) (*Comment, error) {
+	c, err := s.submit(ctx, sub)
+	if err != nil && s.refused != nil {
+		s.refused(ctx, err)
+	}
+	return c, err
+}
+
+func (s *Service) submit(ctx context.Context, sub Submission) (*Comment, error) {
 	normalize(&sub)
 	author, err := validate(&sub)
 	if err != nil {

@@ -13,8 +13,10 @@
 //
 //	site [flags]                       serve the site
 //	site [flags] import FILE.xml       import a WordPress export (WXR) into the database
+//	site [flags] backup FILE           archive the SQLite database and the media, while serving
+//	site [flags] restore FILE          restore an archive into an empty data directory
 //
-// Flags may be given before or after the import subcommand and its file:
+// Flags may be given before or after a subcommand and its file:
 //
 //	-addr HOST:PORT     where to listen (default 127.0.0.1:8080)
 //	-data DIR           the data directory (default ./folio-data)
@@ -27,6 +29,8 @@
 //	-seed=false         do not add the sample content to an empty database
 //	-uploads DIR        import: a copy of the old site's wp-content/uploads,
 //	                    read before downloading
+//	-force              restore: replace the database and media DIR holds
+//	-metrics-addr ADDR  serve Prometheus metrics at http://ADDR/metrics (default off)
 //
 // The import brings the photos too: each attachment's file and each image
 // of a post on the export's own host are read from -uploads or downloaded
@@ -54,6 +58,18 @@
 // derived from one secret, so they survive a restart: $FOLIO_SECRET if set
 // (at least 32 bytes; every instance sharing a PostgreSQL database must
 // have the same one), else DIR/secret.key, made once with mode 0600.
+//
+// # Operations
+//
+// GET /healthz answers 200 while the process serves, GET /readyz 200 when
+// the database answers at this program's schema version, else 503. Every
+// log line of a request carries its request_id (also sent in
+// X-Request-ID); no email address or token is logged. The backup is one
+// tar archive of a consistent copy of the database (VACUUM INTO, taken
+// without stopping the site), the media folder and a manifest of SHA-256
+// checksums; restore verifies all of it before writing. For PostgreSQL,
+// backup and restore refuse and name pg_dump instead. See the README's
+// "Run it in production".
 //
 // # Media
 //

@@ -47,8 +47,15 @@ func runImport(ctx context.Context, cfg config, file string, stderr io.Writer) e
 	}
 
 	bar := newImportBar(stderr)
+	progress := newImportMetrics()
+	stopMetrics, err := serveMetrics(cfg, progress.registry, cfg.out)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer stopMetrics()
+	defer progress.done.Set(1)
 	opts := []wordpress.Option{
-		wordpress.WithProgress(bar.update),
+		wordpress.WithProgress(func(p wordpress.Progress) { bar.update(p); progress.update(p) }),
 		wordpress.WithMediaProgress(bar.media),
 		wordpress.WithMedia(&mediaDirStore{dir: filepath.Join(cfg.dataDir, mediaDir)}),
 	}

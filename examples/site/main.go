@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/folioblog/folio/opshttp"
 )
 
 // Timeouts of the HTTP server and of its shutdown.
@@ -55,8 +57,10 @@ func main() {
 const usage = `usage:
   site [flags]                   serve the site
   site [flags] import FILE.xml   import a WordPress export (WXR) into the database
+  site [flags] backup FILE       archive the SQLite database and the media while the site serves
+  site [flags] restore FILE      restore an archive into an empty data directory (-force to replace)
 
-Flags may come before or after the import subcommand and its file.
+Flags may come before or after a subcommand and its file.
 
 flags:
 `
@@ -69,9 +73,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cfg.log = slog.New(opshttp.NewLogHandler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	cfg.out = stdout
-	if len(cmd) > 0 {
+	switch {
+	case len(cmd) > 0 && cmd[0] == "backup":
+		return runBackup(ctx, cfg, cmd[1], stderr)
+	case len(cmd) > 0 && cmd[0] == "restore":
+		return runRestore(ctx, cfg, cmd[1], stderr)
+	case len(cmd) > 0:
 		return runImport(ctx, cfg, cmd[1], stderr)
 	}
 	return serve(ctx, cfg, stdout)
@@ -95,6 +104,8 @@ func parseArgs(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&cfg.baseURL, "base-url", "", "public `URL` of the site (default http://ADDR/)")
 	fs.StringVar(&cfg.tz, "tz", "", "time zone of the site, an IANA `NAME` (default the machine's)")
 	fs.BoolVar(&cfg.seed, "seed", true, "add sample content to an empty database")
+	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics (default off; keep it private)")
+	fs.BoolVar(&cfg.force, "force", false, "restore: replace the database and media already in the data directory")
 	fs.StringVar(&cfg.uploads, "uploads", "", "import: a local copy `DIR` of the old site's wp-content/uploads, read before downloading")
 
 	var positional []string
@@ -114,9 +125,9 @@ func parseArgs(args []string, stderr io.Writer) (config, []string, error) {
 	}
 	switch {
 	case len(positional) == 0:
-	case positional[0] == "import" && len(positional) == 2:
-	case positional[0] == "import":
-		fmt.Fprintln(stderr, "site: import needs exactly one file")
+	case isFileCommand(positional[0]) && len(positional) == 2:
+	case isFileCommand(positional[0]):
+		fmt.Fprintf(stderr, "site: %s needs exactly one file\n", positional[0])
 		fs.Usage()
 		return cfg, nil, errUsage
 	default:
@@ -162,6 +173,13 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		ln.Close()
 		return err
 	}
+	stopMetrics, err := serveMetrics(cfg, s.metrics.registry, stdout)
+	if err != nil {
+		s.Close()
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -228,4 +246,9 @@ func hasScheme(dsn string, schemes ...string) bool {
 		}
 	}
 	return false
+}
+
+// isFileCommand reports whether name is a subcommand taking one file.
+func isFileCommand(name string) bool {
+	return name == "import" || name == "backup" || name == "restore"
 }

@@ -727,8 +727,10 @@ func Example_help() {
 	// usage:
 	//   site [flags]                   serve the site
 	//   site [flags] import FILE.xml   import a WordPress export (WXR) into the database
+	//   site [flags] backup FILE       archive the SQLite database and the media while the site serves
+	//   site [flags] restore FILE      restore an archive into an empty data directory (-force to replace)
 	//
-	// Flags may come before or after the import subcommand and its file.
+	// Flags may come before or after a subcommand and its file.
 	//
 	// flags:
 	//   -addr HOST:PORT
@@ -741,6 +743,10 @@ func Example_help() {
 	//     	data directory DIR: database, media, secret key (default "./folio-data")
 	//   -db DSN
 	//     	database DSN: sqlite:PATH or postgres://… (default sqlite:DIR/folio.db)
+	//   -force
+	//     	restore: replace the database and media already in the data directory
+	//   -metrics-addr HOST:PORT
+	//     	serve Prometheus metrics at http://HOST:PORT/metrics (default off; keep it private)
 	//   -seed
 	//     	add sample content to an empty database (default true)
 	//   -tz NAME

@@ -31,14 +31,16 @@ import (
 // config is what the site is built from: the flags, plus what run and the
 // tests set.
 type config struct {
-	addr       string
-	dataDir    string
-	dsn        string
-	adminToken string
-	baseURL    string
-	tz         string
-	seed       bool
-	uploads    string // import: wp-content/uploads copy
+	addr        string
+	dataDir     string
+	dsn         string
+	adminToken  string
+	baseURL     string
+	tz          string
+	seed        bool
+	uploads     string // import: wp-content/uploads copy
+	metricsAddr string // -metrics-addr: where /metrics is served; "" for nowhere
+	force       bool   // restore: replace what the data directory holds
 
 	adminTokenFrom string // the flag or variable the token came from; "" if random
 	secretEnv      string // $FOLIO_SECRET
@@ -79,6 +81,7 @@ type site struct {
 	server   *bloghttp.Server
 	handler  http.Handler
 	seeded   *seedStats // nil if this start did not seed
+	metrics  *siteMetrics
 }
 
 // newSite opens the database named by cfg, seeds it when it is empty
@@ -111,6 +114,10 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 		return nil, err
 	}
 	s = &site{cfg: cfg, store: st, closeDB: closeDB, dbName: dbName}
+	if s.metrics, err = newSiteMetrics(); err != nil {
+		closeDB()
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
 	defer func() {
 		if err != nil {
 			closeDB()
@@ -133,6 +140,7 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 		comments.WithLogger(cfg.log),
 		comments.WithClock(cfg.now),
 	}
+	copts = append(copts, s.metrics.commentOptions()...)
 	if cfg.noTokenMinAge {
 		copts = append(copts, comments.WithTokenAge(0, comments.DefaultTokenMaxAge))
 	}
@@ -173,7 +181,10 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /media/{file}", mediaHandler(media))
 	mux.Handle("/", s.server)
-	s.handler = mux
+	if err := s.metrics.watch(s.server, st); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	s.handler = s.mountOps(mux)
 	return s, nil
 }
 

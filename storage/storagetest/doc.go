@@ -46,7 +46,7 @@
 //
 // # Post rules
 //
-// [RunPostStore] checks 42 rules. Always, for [blog.Store]:
+// [RunPostStore] checks 44 rules. Always, for [blog.Store]:
 //
 //   - Create_RoundTripsEveryField, Create_DistinctNonZeroIDs,
 //     Create_RejectsNonZeroID, Create_DuplicateSlug_ErrSlugTaken
@@ -85,6 +85,8 @@
 //     writes), Batch_Failed_WritesNothing (creates, updates and redirects
 //     undone), Batch_FailedWrite_KeepsBatch,
 //     Batch_CancelledContext_WritesNothing
+//   - a Ready(ctx) error method, the readiness check of a health endpoint:
+//     Ready_OpenStore_Nil, Ready_CancelledContext_Error
 //
 // # Comment rules
 //

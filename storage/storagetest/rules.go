@@ -90,6 +90,9 @@ var postRules = []postRule{
 	{"Batch_Failed_WritesNothing", batchFailedWritesNothing},
 	{"Batch_FailedWrite_KeepsBatch", batchFailedWriteKeepsBatch},
 	{"Batch_CancelledContext_WritesNothing", batchCancelledContextWritesNothing},
+	// Ready(ctx) error, the readiness check
+	{"Ready_OpenStore_Nil", readyOpenStore},
+	{"Ready_CancelledContext_Error", readyCancelledContext},
 }
 
 // commentRules are the rules RunCommentStore checks, in order, grouped as
