@@ -343,7 +343,8 @@ func (s *Store) LatestComment(ctx context.Context, ip, email string) (*comments.
 // duplicate of a comment with the given thread, source and author, adding
 // its arguments to a.
 func duplicateCond(a *args, d *comments.Comment) string {
-	cond := "c.thread = " + a.add(d.Thread) + " AND c.status <> 'trash' AND c.source = " + a.add(d.Source)
+	src := a.add(d.Source)
+	cond := "c.thread = " + a.add(d.Thread) + " AND md5(c.source) = md5(" + src + "::text) AND c.status <> 'trash' AND c.source = " + src
 	switch {
 	case d.Author.UserID != "":
 		cond += " AND c.author_user_id = " + a.add(d.Author.UserID)
@@ -383,4 +384,36 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 		return nil, fmt.Errorf("pgstore: find duplicate comment: %w", dbErr(err))
 	}
 	return d, nil
+}
+
+// countRootsSQL counts the approved comments on a thread before a cursor
+// that a thread page shows at the top level: those without a parent, in
+// comments_thread_roots_idx alone, and replies whose parent is not an
+// approved comment of the thread.
+const countRootsSQL = `SELECT
+	(SELECT count(*) FROM {S}comments c
+		WHERE c.thread = $1 AND c.status = 'approved' AND c.parent_id = 0
+		AND c.listed_at <= $2::timestamptz AND (c.listed_at, c.id) < ($2::timestamptz, $3::bigint))
+	+ (SELECT count(*) FROM {S}comments c
+		WHERE c.thread = $1 AND c.status = 'approved' AND c.parent_id > 0
+		AND (c.listed_at, c.id) < ($2::timestamptz, $3::bigint)
+		AND (c.parent_id = c.id OR NOT EXISTS (SELECT 1 FROM {S}comments p
+			WHERE p.id = c.parent_id AND p.thread = c.thread AND p.status = 'approved')))`
+
+// CountRootsBefore returns the number of approved comments on thread
+// before at, by (CreatedAt, ID), that a thread page shows at the top
+// level ([comments.RootCounter]). It counts entries of the
+// comments_thread_roots_idx index.
+func (s *Store) CountRootsBefore(ctx context.Context, thread string, at comments.Cursor) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("pgstore: count top-level comments: %w", dbErr(err))
+	}
+	if !storable(thread) {
+		return 0, nil
+	}
+	var n int
+	if err := s.pool.QueryRow(ctx, s.sql(countRootsSQL), thread, keyArg(at.CreatedAt), at.ID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("pgstore: count top-level comments: %w", dbErr(err))
+	}
+	return n, nil
 }

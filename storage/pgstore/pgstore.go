@@ -28,6 +28,7 @@ var (
 	_ blog.SharedChangeFeed = (*Store)(nil)
 	_ comments.Store        = (*Store)(nil)
 	_ comments.GuardedStore = (*Store)(nil)
+	_ comments.RootCounter  = (*Store)(nil)
 )
 
 // ErrSchemaTooNew is returned by [Open] and [New] when the database was

@@ -452,10 +452,14 @@ func (s *Store) LatestComment(ctx context.Context, ip, email string) (*comments.
 // duplicateSQL returns the statement selecting cols of the oldest
 // comment, not in the trash, on c.Thread with c.Source and c's author: the
 // same UserID if c has one, else the same email (case-insensitively) if c
-// has one, else the same name.
+// has one, else the same name. It searches comments_by_thread_text by the
+// thread and the text's first and last 40 characters, so it reads the
+// comments of that thread that begin and end alike, not the whole thread.
 func duplicateSQL(cols string, c *comments.Comment) (string, []any) {
 	var w where
 	w.add("c.thread = ?", c.Thread)
+	w.add("substr(c.source, 1, 40) = substr(?, 1, 40)", c.Source)
+	w.add("substr(c.source, -40) = substr(?, -40)", c.Source)
 	w.add("c.status <> ?", string(comments.StatusTrash))
 	w.add("c.source = ?", c.Source)
 	switch {
@@ -466,7 +470,7 @@ func duplicateSQL(cols string, c *comments.Comment) (string, []any) {
 	default:
 		w.add("c.author_name = ?", c.Author.Name)
 	}
-	return `SELECT ` + cols + ` FROM comments c INDEXED BY comments_by_thread` + w.String() +
+	return `SELECT ` + cols + ` FROM comments c INDEXED BY comments_by_thread_text` + w.String() +
 		` ORDER BY c.created_at, c.id LIMIT 1`, w.args
 }
 
@@ -491,4 +495,32 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 		return nil, fmt.Errorf("sqlitestore: find duplicate comment: %w", err)
 	}
 	return d, nil
+}
+
+// countRootsSQL counts the approved comments on a thread before a cursor
+// that a thread page shows at the top level: those without a parent,
+// counted in comments_by_thread_roots alone, and replies whose parent is
+// not an approved comment of the thread, found among the thread's
+// replies.
+const countRootsSQL = `SELECT
+	(SELECT count(*) FROM comments c INDEXED BY comments_by_thread_roots
+		WHERE c.thread = ?1 AND c.status = 'approved' AND c.parent_id = 0 AND (c.created_at, c.id) < (?2, ?3))
+	+ (SELECT count(*) FROM comments c INDEXED BY comments_by_thread_roots
+		WHERE c.thread = ?1 AND c.status = 'approved' AND c.parent_id > 0 AND (c.created_at, c.id) < (?2, ?3)
+		AND (c.parent_id = c.id OR NOT EXISTS (SELECT 1 FROM comments p
+			WHERE p.id = c.parent_id AND p.thread = c.thread AND p.status = 'approved')))`
+
+// CountRootsBefore returns the number of approved comments on thread
+// before at, by (CreatedAt, ID), that a thread page shows at the top
+// level ([comments.RootCounter]). It counts entries of the
+// comments_by_thread_roots index and reads no comment's text.
+func (s *Store) CountRootsBefore(ctx context.Context, thread string, at comments.Cursor) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("sqlitestore: count top-level comments: %w", err)
+	}
+	var n int
+	if err := s.reader().QueryRowContext(ctx, countRootsSQL, thread, toMicros(at.CreatedAt), at.ID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlitestore: count top-level comments: %w", err)
+	}
+	return n, nil
 }

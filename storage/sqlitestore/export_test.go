@@ -81,6 +81,13 @@ func Statements() []Statement {
 	c := &comments.Comment{Thread: "42", Source: "hi", Author: comments.Author{Email: "ann@example.com"}}
 	q, a = duplicateSQL(commentColumns, c)
 	add("duplicate look-up", q, a)
+	q, a = duplicateSQL(commentColumns, &comments.Comment{Thread: "42", Source: "hi", Author: comments.Author{UserID: "u1"}})
+	add("duplicate look-up by user", q, a)
+	q, a = duplicateSQL(commentColumns, &comments.Comment{Thread: "42", Source: "hi", Author: comments.Author{Name: "Ann"}})
+	add("duplicate look-up by name", q, a)
+	q, a = latestSQL(floodCols, "", "ann@example.com")
+	add("flood look-up by email", q, a)
+	add("top-level comments before one", countRootsSQL, []any{"42", now.UnixMicro(), 7})
 	add("count approved per thread", `SELECT c.thread, count(*) FROM comments c INDEXED BY comments_by_thread_status
 		WHERE c.status = ? AND c.thread IN (?,?,?) GROUP BY c.thread`, []any{"approved", "1", "2", "3"})
 	add("has approved comment", `SELECT 1 FROM comments c INDEXED BY comments_by_email_status

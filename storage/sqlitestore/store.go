@@ -28,6 +28,7 @@ var (
 	_ blog.ChangeHook       = (*Store)(nil)
 	_ comments.Store        = (*Store)(nil)
 	_ comments.GuardedStore = (*Store)(nil)
+	_ comments.RootCounter  = (*Store)(nil)
 )
 
 // Synchronous is how hard SQLite works to make a commit durable: the

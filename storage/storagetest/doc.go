@@ -84,7 +84,7 @@
 //
 // # Comment rules
 //
-// [RunCommentStore] checks 31 rules. Always, for [comments.Store]:
+// [RunCommentStore] checks 33 rules. Always, for [comments.Store]:
 //
 //   - Create_AssignsIDs, Create_RejectsNonZeroID, Create_RoundTripsEveryField
 //   - Get_Missing_ErrNotFound, Get_ReturnsCopies
@@ -94,7 +94,8 @@
 //     List_DefaultLimit, List_MaxLimit, List_KeysetPagination,
 //     List_PaginationAfterDelete, List_PaginationDuringAppends
 //   - CountApproved_PerThread, HasApprovedComment_ByEmail,
-//     LatestComment_ByIPOrEmail, FindDuplicate_SameThreadSourceAndAuthor
+//     LatestComment_ByIPOrEmail, FindDuplicate_SameThreadSourceAndAuthor,
+//     FindDuplicate_WholeText
 //   - CancelledContext_WritesNothing
 //   - Concurrent_Creates, Concurrent_ReadWrite
 //
@@ -103,6 +104,7 @@
 //   - [comments.GuardedStore]: Guarded_Creates,
 //     Guarded_Duplicate_ErrDuplicate, Guarded_Flood_ErrFlood,
 //     Guarded_Concurrent, Guarded_CancelledContext_WritesNothing
+//   - [comments.RootCounter]: RootCounter_CountsTopLevelBefore
 //   - [blog.ChangeFeed]: ChangeFeed_ReportsCommentWrites
 //
 // # Running
