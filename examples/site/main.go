@@ -95,6 +95,7 @@ func parseArgs(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&cfg.baseURL, "base-url", "", "public `URL` of the site (default http://ADDR/)")
 	fs.StringVar(&cfg.tz, "tz", "", "time zone of the site, an IANA `NAME` (default the machine's)")
 	fs.BoolVar(&cfg.seed, "seed", true, "add sample content to an empty database")
+	addProxyFlag(fs, &cfg)
 	fs.StringVar(&cfg.uploads, "uploads", "", "import: a local copy `DIR` of the old site's wp-content/uploads, read before downloading")
 
 	var positional []string

@@ -748,3 +748,40 @@ func Example_help() {
 	//   -uploads DIR
 	//     	import: a local copy DIR of the old site's wp-content/uploads, read before downloading
 }
+
+func TestSite_TrustedProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		trusted string // -trusted-proxy; "" for none
+		want    string // the address stored with the comment
+	}{
+		{"Off", "", "192.0.2.1"},
+		{"OtherProxy", "203.0.113.0/24", "192.0.2.1"},
+		{"FromTheProxy", "192.0.2.1/32", "198.51.100.7"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"-data", t.TempDir()}
+			if tc.trusted != "" {
+				args = append(args, "-trusted-proxy", tc.trusted)
+			}
+			cfg, _, err := parseArgs(args, io.Discard)
+			require.NoError(t, err)
+			test := testConfig(cfg.dataDir)
+			test.trustedProxies = cfg.trustedProxies
+			s := openSite(t, test)
+			// Requests come from httptest's 192.0.2.1, through a proxy
+			// that names the visitor.
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				r.Header.Set("X-Forwarded-For", "198.51.100.7")
+				s.handler.ServeHTTP(w, r)
+			})
+			_, path := postBySlug(t, s, "the-harbour-at-six")
+			id := submitComment(t, h, path, "Nadia Brook", "Through the proxy.")
+			c, err := s.comments.Get(context.Background(), id)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, c.IP)
+		})
+	}
+	_, _, err := parseArgs([]string{"-trusted-proxy", "localhost"}, io.Discard)
+	assert.ErrorIs(t, err, errUsage, "-trusted-proxy takes CIDR prefixes")
+}

@@ -40,6 +40,8 @@ type config struct {
 	seed       bool
 	uploads    string // import: wp-content/uploads copy
 
+	trustedProxies proxyFlag // -trusted-proxy
+
 	adminTokenFrom string // the flag or variable the token came from; "" if random
 	secretEnv      string // $FOLIO_SECRET
 	loc            *time.Location
@@ -153,6 +155,7 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 		bloghttp.WithLogger(cfg.log),
 		bloghttp.WithAuthorizer(auth),
 		bloghttp.WithSecret(deriveKey(secret, "blog pages")),
+		bloghttp.WithClientIP(proxyClientIP(cfg)),
 	); err != nil {
 		return nil, err
 	}
