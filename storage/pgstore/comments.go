@@ -387,9 +387,8 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 }
 
 // countRootsSQL counts the approved comments on a thread before a cursor
-// that a thread page shows at the top level: those without a parent, in
-// comments_thread_roots_idx alone, and replies whose parent is not an
-// approved comment of the thread.
+// that a thread page shows at the top level: those without a parent and
+// replies whose parent is not an approved comment of the thread.
 const countRootsSQL = `SELECT
 	(SELECT count(*) FROM {S}comments c
 		WHERE c.thread = $1 AND c.status = 'approved' AND c.parent_id = 0
@@ -402,8 +401,8 @@ const countRootsSQL = `SELECT
 
 // CountRootsBefore returns the number of approved comments on thread
 // before at, by (CreatedAt, ID), that a thread page shows at the top
-// level ([comments.RootCounter]). It counts entries of the
-// comments_thread_roots_idx index.
+// level ([comments.RootCounter]). It counts the thread's index entries
+// before at, in the one statement.
 func (s *Store) CountRootsBefore(ctx context.Context, thread string, at comments.Cursor) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("pgstore: count top-level comments: %w", dbErr(err))

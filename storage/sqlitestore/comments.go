@@ -497,29 +497,55 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 	return d, nil
 }
 
-// countRootsSQL counts the approved comments on a thread before a cursor
-// that a thread page shows at the top level: those without a parent,
-// counted in comments_by_thread_roots alone, and replies whose parent is
-// not an approved comment of the thread, found among the thread's
-// replies.
-const countRootsSQL = `SELECT
-	(SELECT count(*) FROM comments c INDEXED BY comments_by_thread_roots
-		WHERE c.thread = ?1 AND c.status = 'approved' AND c.parent_id = 0 AND (c.created_at, c.id) < (?2, ?3))
-	+ (SELECT count(*) FROM comments c INDEXED BY comments_by_thread_roots
-		WHERE c.thread = ?1 AND c.status = 'approved' AND c.parent_id > 0 AND (c.created_at, c.id) < (?2, ?3)
-		AND (c.parent_id = c.id OR NOT EXISTS (SELECT 1 FROM comments p
-			WHERE p.id = c.parent_id AND p.thread = c.thread AND p.status = 'approved')))`
+// isRootSQL is the condition on the comments row c that it shows at the
+// top level of its thread, as the comment_roots triggers judge it.
+const isRootSQL = `c.status = 'approved' AND (c.parent_id = 0 OR c.parent_id = c.id OR NOT EXISTS (
+	SELECT 1 FROM comments p WHERE p.id = c.parent_id AND p.thread = c.thread AND p.status = 'approved'))`
+
+// The statements of CountRootsBefore: the thread's count of top-level
+// comments, kept by triggers; the top-level comments from a cursor on, up
+// to a limit, read from the end of comments_by_thread_status; and the
+// count before a cursor, for a comment far from the end.
+const (
+	rootTotalSQL = `SELECT coalesce((SELECT n FROM comment_roots WHERE thread = ?), 0)`
+	rootsFromSQL = `SELECT count(*) FROM (SELECT 1 FROM comments c INDEXED BY comments_by_thread_status
+		WHERE c.thread = ?1 AND c.status = 'approved' AND (c.created_at, c.id) >= (?2, ?3) AND ` + isRootSQL + ` LIMIT ?4)`
+	countRootsSQL = `SELECT count(*) FROM comments c INDEXED BY comments_by_thread_status
+		WHERE c.thread = ?1 AND c.status = 'approved' AND (c.created_at, c.id) < (?2, ?3) AND ` + isRootSQL
+)
+
+// rootsNearEnd is how many top-level comments from the cursor on
+// CountRootsBefore reads before it counts from the start instead.
+const rootsNearEnd = 256
 
 // CountRootsBefore returns the number of approved comments on thread
 // before at, by (CreatedAt, ID), that a thread page shows at the top
-// level ([comments.RootCounter]). It counts entries of the
-// comments_by_thread_roots index and reads no comment's text.
+// level ([comments.RootCounter]). For a comment near the end of its
+// thread, such as a new one, it takes the thread's count (kept by
+// triggers in the comment_roots table) less the top-level comments from
+// at on, so its cost does not grow with the thread; for one further back
+// it counts the comments before at.
 func (s *Store) CountRootsBefore(ctx context.Context, thread string, at comments.Cursor) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("sqlitestore: count top-level comments: %w", err)
 	}
 	var n int
-	if err := s.reader().QueryRowContext(ctx, countRootsSQL, thread, toMicros(at.CreatedAt), at.ID).Scan(&n); err != nil {
+	err := s.inRead(ctx, func(tx querier) error {
+		var total, from int
+		if err := tx.QueryRowContext(ctx, rootTotalSQL, thread).Scan(&total); err != nil {
+			return err
+		}
+		key := toMicros(at.CreatedAt)
+		if err := tx.QueryRowContext(ctx, rootsFromSQL, thread, key, at.ID, rootsNearEnd).Scan(&from); err != nil {
+			return err
+		}
+		if from < rootsNearEnd {
+			n = total - from
+			return nil
+		}
+		return tx.QueryRowContext(ctx, countRootsSQL, thread, key, at.ID).Scan(&n)
+	})
+	if err != nil {
 		return 0, fmt.Errorf("sqlitestore: count top-level comments: %w", err)
 	}
 	return n, nil

@@ -3,6 +3,7 @@ package sqlitestore
 import (
 	"database/sql"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,6 +89,8 @@ func Statements() []Statement {
 	q, a = latestSQL(floodCols, "", "ann@example.com")
 	add("flood look-up by email", q, a)
 	add("top-level comments before one", countRootsSQL, []any{"42", now.UnixMicro(), 7})
+	add("top-level comments from one on", rootsFromSQL, []any{"42", now.UnixMicro(), 7, 256})
+	add("top-level comments of a thread", rootTotalSQL, []any{"42"})
 	add("count approved per thread", `SELECT c.thread, count(*) FROM comments c INDEXED BY comments_by_thread_status
 		WHERE c.status = ? AND c.thread IN (?,?,?) GROUP BY c.thread`, []any{"approved", "1", "2", "3"})
 	add("has approved comment", `SELECT 1 FROM comments c INDEXED BY comments_by_email_status
@@ -139,4 +142,21 @@ func CreateAtVersion(tb testing.TB, path string, n int) {
 	if _, err := db.Exec("PRAGMA user_version = " + strconv.Itoa(n)); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// MigrationVersion returns the version of the embedded migration called
+// name (its file name without the number and .sql), or fails the test.
+func MigrationVersion(tb testing.TB, name string) int {
+	tb.Helper()
+	ms, err := loadMigrations()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Name == name || strings.HasSuffix(m.Name, "_"+name) || strings.HasSuffix(m.Name, name+".sql") {
+			return m.Version
+		}
+	}
+	tb.Fatalf("no migration %q", name)
+	return 0
 }

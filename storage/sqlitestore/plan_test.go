@@ -63,7 +63,8 @@ func TestQueryPlans_useIndexes(t *testing.T) {
 // TestQueryPlans_guards shows that the write path's look-ups search an
 // index by their whole key: the duplicate guard by thread and text, the
 // flood guard by address or email (one row from the end of each), the
-// redirect's count by thread, status and parent; none walks a thread.
+// redirect's count from the thread's kept count and the end of its
+// approved comments; no guard walks a thread.
 func TestQueryPlans_guards(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "folio.db")
 	s, err := sqlitestore.Open(path)
@@ -83,9 +84,12 @@ func TestQueryPlans_guards(t *testing.T) {
 		},
 		"flood look-up by email": {regexp.MustCompile(`^SEARCH c USING COVERING INDEX comments_by_email \(email_lower=\?\)$`)},
 		"top-level comments before one": {
-			regexp.MustCompile(`^SEARCH c USING COVERING INDEX comments_by_thread_roots \(thread=\? AND status=\? AND parent_id=\? AND created_at<\?\)$`),
-			regexp.MustCompile(`^SEARCH c USING COVERING INDEX comments_by_thread_roots \(thread=\? AND status=\? AND parent_id>\?\)$`),
+			regexp.MustCompile(`^SEARCH c USING INDEX comments_by_thread_status \(thread=\? AND status=\? AND created_at<\?\)$`),
 		},
+		"top-level comments from one on": {
+			regexp.MustCompile(`^SEARCH c USING INDEX comments_by_thread_status \(thread=\? AND status=\? AND created_at>\?\)$`),
+		},
+		"top-level comments of a thread": {regexp.MustCompile(`^SEARCH comment_roots USING PRIMARY KEY \(thread=\?\)$`)},
 	}
 	stmts := map[string]sqlitestore.Statement{}
 	for _, st := range sqlitestore.Statements() {

@@ -70,10 +70,10 @@ func commentCountRootsBefore(t *testing.T, newStore func(t *testing.T) comments.
 	b := mk("1", 1, 0, comments.StatusApproved)
 	mk("1", 2, a.ID, comments.StatusApproved) // a reply: not top level
 	held := mk("1", 3, 0, comments.StatusPending)
-	orphan := mk("1", 4, held.ID, comments.StatusApproved) // its parent is held: top level
-	mk("2", 5, 0, comments.StatusApproved)                 // another thread
+	mk("1", 4, held.ID, comments.StatusApproved) // its parent is held: top level
+	mk("2", 5, 0, comments.StatusApproved)       // another thread
 	other := mk("2", 6, 0, comments.StatusApproved)
-	stray := mk("1", 7, other.ID, comments.StatusApproved) // its parent is on thread 2: top level
+	mk("1", 7, other.ID, comments.StatusApproved) // its parent is on thread 2: top level
 	// Two comments at the same instant are ordered by ID.
 	same1 := mk("1", 8, 0, comments.StatusApproved)
 	same2 := newComment("1", same1.CreatedAt)
@@ -81,20 +81,65 @@ func commentCountRootsBefore(t *testing.T, newStore func(t *testing.T) comments.
 	mustCreateComment(t, s, same2)
 	last := mk("1", 9, 0, comments.StatusSpam)
 
-	all := mustListComments(t, s, comments.CommentQuery{Thread: "1", Statuses: []comments.Status{comments.StatusApproved}, Limit: comments.MaxLimit})
-	roots := comments.BuildTree(all)
-	for _, c := range []*comments.Comment{a, b, held, orphan, stray, same1, same2, last} {
-		want := 0
-		for _, r := range roots {
-			if r.Comment.CreatedAt.Before(c.CreatedAt) || (r.Comment.CreatedAt.Equal(c.CreatedAt) && r.Comment.ID < c.ID) {
-				want++
+	check := func(when string) {
+		t.Helper()
+		all := listAllComments(t, s, comments.CommentQuery{Thread: "1", Limit: comments.MaxLimit}, comments.MaxLimit)
+		var approved []*comments.Comment
+		for _, c := range all {
+			if c.Status == comments.StatusApproved {
+				approved = append(approved, c)
 			}
 		}
-		got, err := rc.CountRootsBefore(ctx, "1", *comments.CursorOf(c))
-		require.NoError(t, err)
-		assert.Equal(t, want, got,
-			"rule: CountRootsBefore counts the approved top-level comments (no parent, or a parent not approved on the thread) before comment %d, as BuildTree places them", c.ID)
+		roots := comments.BuildTree(approved)
+		for _, c := range all {
+			want := 0
+			for _, r := range roots {
+				if r.Comment.CreatedAt.Before(c.CreatedAt) || (r.Comment.CreatedAt.Equal(c.CreatedAt) && r.Comment.ID < c.ID) {
+					want++
+				}
+			}
+			got, err := rc.CountRootsBefore(ctx, "1", *comments.CursorOf(c))
+			require.NoError(t, err)
+			assert.Equal(t, want, got,
+				"rule: CountRootsBefore counts the approved top-level comments (no parent, or a parent not approved on the thread) before comment %d, as BuildTree places them, %s", c.ID, when)
+		}
 	}
+	check("after creates")
+
+	// Approving the held parent makes the orphan a reply; holding a
+	// top-level comment makes its reply top-level.
+	up := mustGetComment(t, s, held.ID)
+	up.Status = comments.StatusApproved
+	require.NoError(t, s.UpdateComment(ctx, up))
+	check("after a parent is approved")
+	up = mustGetComment(t, s, a.ID)
+	up.Status = comments.StatusPending
+	require.NoError(t, s.UpdateComment(ctx, up))
+	check("after a parent is held")
+	up.Status = comments.StatusApproved
+	require.NoError(t, s.UpdateComment(ctx, up))
+	up = mustGetComment(t, s, b.ID)
+	up.ParentID = a.ID
+	require.NoError(t, s.UpdateComment(ctx, up))
+	check("after a comment is moved under another")
+	require.NoError(t, s.DeleteComment(ctx, a.ID))
+	check("after a parent is deleted and its replies moved up")
+	require.NoError(t, s.DeleteComment(ctx, same2.ID))
+	check("after a top-level comment is deleted")
+
+	// Far from the end of a long thread as near it.
+	var long []*comments.Comment
+	for i := range 300 {
+		c := newComment("long", commentAt(i))
+		c.Source = "long thread " + commentAt(i).String()
+		long = append(long, mustCreateComment(t, s, c))
+	}
+	for _, i := range []int{0, 1, 150, 299} {
+		got, err := rc.CountRootsBefore(ctx, "long", *comments.CursorOf(long[i]))
+		require.NoError(t, err)
+		assert.Equal(t, i, got, "rule: CountRootsBefore counts the top-level comments before the %d-th of 300", i)
+	}
+
 	n, err := rc.CountRootsBefore(ctx, "none", *comments.CursorOf(last))
 	require.NoError(t, err)
 	assert.Zero(t, n, "rule: CountRootsBefore counts 0 on a thread without comments")
