@@ -96,6 +96,7 @@ func parseArgs(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&cfg.tz, "tz", "", "time zone of the site, an IANA `NAME` (default the machine's)")
 	fs.BoolVar(&cfg.seed, "seed", true, "add sample content to an empty database")
 	addProxyFlag(fs, &cfg)
+	addProfileFlags(fs, &cfg)
 	fs.StringVar(&cfg.uploads, "uploads", "", "import: a local copy `DIR` of the old site's wp-content/uploads, read before downloading")
 
 	var positional []string
@@ -157,6 +158,12 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		cfg.adminToken = randomToken()
 		cfg.adminTokenFrom = ""
 	}
+	stopProfiles, err := startProfiles(cfg.profile)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() { _ = stopProfiles() }()
 	fmt.Fprintln(stdout, "Folio starting: opening the database (and adding the sample content on a first run)…")
 	s, err := newSite(ctx, cfg)
 	if err != nil {

@@ -737,12 +737,18 @@ func Example_help() {
 	//     	moderator TOKEN (default $FOLIO_ADMIN_TOKEN, else random)
 	//   -base-url URL
 	//     	public URL of the site (default http://ADDR/)
+	//   -cpuprofile FILE
+	//     	write a CPU profile of the whole run to FILE at shut-down
 	//   -data DIR
 	//     	data directory DIR: database, media, secret key (default "./folio-data")
 	//   -db DSN
 	//     	database DSN: sqlite:PATH or postgres://… (default sqlite:DIR/folio.db)
+	//   -memprofile FILE
+	//     	write an allocation profile to FILE at shut-down
 	//   -seed
 	//     	add sample content to an empty database (default true)
+	//   -trusted-proxy CIDR
+	//     	trust X-Forwarded-For from reverse proxies in CIDR (repeatable; default none)
 	//   -tz NAME
 	//     	time zone of the site, an IANA NAME (default the machine's)
 	//   -uploads DIR
@@ -784,4 +790,19 @@ func TestSite_TrustedProxy(t *testing.T) {
 	}
 	_, _, err := parseArgs([]string{"-trusted-proxy", "localhost"}, io.Discard)
 	assert.ErrorIs(t, err, errUsage, "-trusted-proxy takes CIDR prefixes")
+}
+
+func TestStartProfiles(t *testing.T) {
+	dir := t.TempDir()
+	p := profileFlags{cpu: filepath.Join(dir, "cpu.pprof"), mem: filepath.Join(dir, "allocs.pprof")}
+	stop, err := startProfiles(p)
+	require.NoError(t, err)
+	require.NoError(t, stop())
+	for _, f := range []string{p.cpu, p.mem} {
+		st, err := os.Stat(f)
+		require.NoError(t, err, "the profile is written at shut-down")
+		assert.NotZero(t, st.Size(), "%s holds a profile", f)
+	}
+	_, err = startProfiles(profileFlags{cpu: filepath.Join(dir, "missing", "cpu.pprof")})
+	assert.Error(t, err, "a CPU profile that cannot be created stops the start")
 }

@@ -40,7 +40,8 @@ type config struct {
 	seed       bool
 	uploads    string // import: wp-content/uploads copy
 
-	trustedProxies proxyFlag // -trusted-proxy
+	trustedProxies proxyFlag    // -trusted-proxy
+	profile        profileFlags // -cpuprofile, -memprofile
 
 	adminTokenFrom string // the flag or variable the token came from; "" if random
 	secretEnv      string // $FOLIO_SECRET
