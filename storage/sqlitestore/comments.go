@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
-	"time"
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
@@ -127,60 +126,6 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 	}
 	var id int64
 	err := s.inWrite(ctx, func(tx querier) (err error) {
-		id, err = insertComment(ctx, tx, c)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("sqlitestore: create comment: %w", err)
-	}
-	c.ID = id
-	s.feed.Publish(blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
-	return nil
-}
-
-// CreateCommentGuarded creates c as [Store.CreateComment] does, unless a
-// duplicate of c exists ([Store.FindDuplicate]; then an error wrapping
-// [comments.ErrDuplicate]) or, when floodSince is not zero, a comment from
-// c.IP or c.Author.Email (compared case-insensitively) was created after
-// floodSince (then a [*comments.FloodError], matching [comments.ErrFlood],
-// whose RetryAfter is how long after floodSince that comment came). The
-// checks and the insert run in one BEGIN IMMEDIATE transaction, which
-// holds SQLite's write lock from the start: concurrent calls, from this
-// process or from other processes sharing the file, are judged one after
-// another.
-func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, floodSince time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("sqlitestore: create comment: %w", err)
-	}
-	if err := checkNewComment(c); err != nil {
-		return fmt.Errorf("sqlitestore: create comment: %w", err)
-	}
-	var id int64
-	err := s.inWrite(ctx, func(tx querier) error {
-		query, args := duplicateSQL(duplicateCols, c)
-		var dup int64
-		switch err := tx.QueryRowContext(ctx, query, args...).Scan(&dup); {
-		case err == nil:
-			return fmt.Errorf("comment %d: %w", dup, comments.ErrDuplicate)
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		if !floodSince.IsZero() {
-			query, args := latestSQL(floodCols, c.IP, c.Author.Email)
-			if query != "" {
-				var latest, at int64
-				switch err := tx.QueryRowContext(ctx, query, args...).Scan(&latest, &at); {
-				case err == nil:
-					if at > toMicros(floodSince) {
-						return fmt.Errorf("comment %d at %v: %w", latest, fromMicros(at),
-							&comments.FloodError{RetryAfter: fromMicros(at).Sub(floodSince)})
-					}
-				case !errors.Is(err, sql.ErrNoRows):
-					return err
-				}
-			}
-		}
-		var err error
 		id, err = insertComment(ctx, tx, c)
 		return err
 	})
@@ -502,14 +447,16 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 const isRootSQL = `c.status = 'approved' AND (c.parent_id = 0 OR c.parent_id = c.id OR NOT EXISTS (
 	SELECT 1 FROM comments p WHERE p.id = c.parent_id AND p.thread = c.thread AND p.status = 'approved'))`
 
-// The statements of CountRootsBefore: the thread's count of top-level
-// comments, kept by triggers; the top-level comments from a cursor on, up
-// to a limit, read from the end of comments_by_thread_status; and the
-// count before a cursor, for a comment far from the end.
+// The statements of CountRootsBefore. rootsNearSQL reads, in one
+// snapshot, the thread's count of top-level comments (kept by triggers in
+// comment_roots) and the top-level comments from a cursor on, up to a
+// limit, from the end of comments_by_thread_status; countRootsSQL counts
+// those before a cursor, for a comment far from the end.
 const (
 	rootTotalSQL = `SELECT coalesce((SELECT n FROM comment_roots WHERE thread = ?), 0)`
 	rootsFromSQL = `SELECT count(*) FROM (SELECT 1 FROM comments c INDEXED BY comments_by_thread_status
 		WHERE c.thread = ?1 AND c.status = 'approved' AND (c.created_at, c.id) >= (?2, ?3) AND ` + isRootSQL + ` LIMIT ?4)`
+	rootsNearSQL  = `SELECT coalesce((SELECT n FROM comment_roots WHERE thread = ?1), 0), (` + rootsFromSQL + `)`
 	countRootsSQL = `SELECT count(*) FROM comments c INDEXED BY comments_by_thread_status
 		WHERE c.thread = ?1 AND c.status = 'approved' AND (c.created_at, c.id) < (?2, ?3) AND ` + isRootSQL
 )
@@ -529,22 +476,16 @@ func (s *Store) CountRootsBefore(ctx context.Context, thread string, at comments
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("sqlitestore: count top-level comments: %w", err)
 	}
+	key := toMicros(at.CreatedAt)
+	var total, from int
+	err := s.reader().QueryRowContext(ctx, rootsNearSQL, thread, key, at.ID, rootsNearEnd).Scan(&total, &from)
+	if err == nil && from < rootsNearEnd {
+		return total - from, nil
+	}
 	var n int
-	err := s.inRead(ctx, func(tx querier) error {
-		var total, from int
-		if err := tx.QueryRowContext(ctx, rootTotalSQL, thread).Scan(&total); err != nil {
-			return err
-		}
-		key := toMicros(at.CreatedAt)
-		if err := tx.QueryRowContext(ctx, rootsFromSQL, thread, key, at.ID, rootsNearEnd).Scan(&from); err != nil {
-			return err
-		}
-		if from < rootsNearEnd {
-			n = total - from
-			return nil
-		}
-		return tx.QueryRowContext(ctx, countRootsSQL, thread, key, at.ID).Scan(&n)
-	})
+	if err == nil {
+		err = s.reader().QueryRowContext(ctx, countRootsSQL, thread, key, at.ID).Scan(&n)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("sqlitestore: count top-level comments: %w", err)
 	}

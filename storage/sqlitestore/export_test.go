@@ -91,6 +91,7 @@ func Statements() []Statement {
 	add("top-level comments before one", countRootsSQL, []any{"42", now.UnixMicro(), 7})
 	add("top-level comments from one on", rootsFromSQL, []any{"42", now.UnixMicro(), 7, 256})
 	add("top-level comments of a thread", rootTotalSQL, []any{"42"})
+	add("top-level comments near the end", rootsNearSQL, []any{"42", now.UnixMicro(), 7, 256})
 	add("count approved per thread", `SELECT c.thread, count(*) FROM comments c INDEXED BY comments_by_thread_status
 		WHERE c.status = ? AND c.thread IN (?,?,?) GROUP BY c.thread`, []any{"approved", "1", "2", "3"})
 	add("has approved comment", `SELECT 1 FROM comments c INDEXED BY comments_by_email_status
@@ -160,3 +161,16 @@ func MigrationVersion(tb testing.TB, name string) int {
 	tb.Fatalf("no migration %q", name)
 	return 0
 }
+
+// HoldWriter makes s's comment writer call began with the size of each
+// group before it begins the group's transaction, and holds the
+// process's writer until release is called, so that a test can line
+// comments up behind it.
+func HoldWriter(s *Store, began func(n int)) (release func()) {
+	s.writer.began = began
+	s.writeMu.Lock()
+	return s.writeMu.Unlock
+}
+
+// Queued returns the number of guarded comments waiting for a group.
+func Queued(s *Store) int { return len(s.writer.queue) }
