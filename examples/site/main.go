@@ -171,7 +171,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           s.handler,
+		Handler:           slowRequests(cfg, s.handler),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -199,6 +199,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	err = srv.Shutdown(sctx)
+	logWriteStats(cfg, s.store)
 	if cerr := s.Close(); err == nil {
 		err = cerr
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -747,6 +748,8 @@ func Example_help() {
 	//     	write an allocation profile to FILE at shut-down
 	//   -seed
 	//     	add sample content to an empty database (default true)
+	//   -slow-request D
+	//     	log every goroutine's stack when a request runs longer than D (default off)
 	//   -trusted-proxy CIDR
 	//     	trust X-Forwarded-For from reverse proxies in CIDR (repeatable; default none)
 	//   -tz NAME
@@ -806,3 +809,37 @@ func TestStartProfiles(t *testing.T) {
 	_, err = startProfiles(profileFlags{cpu: filepath.Join(dir, "missing", "cpu.pprof")})
 	assert.Error(t, err, "a CPU profile that cannot be created stops the start")
 }
+
+func TestSlowRequests(t *testing.T) {
+	var (
+		mu  sync.Mutex
+		buf bytes.Buffer
+	)
+	logged := func() string { mu.Lock(); defer mu.Unlock(); return buf.String() }
+	cfg := config{slowRequest: time.Millisecond,
+		log: slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return buf.Write(p)
+		}), nil))}
+	h := slowRequests(cfg, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Stay slow until the dump is in the log.
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			if strings.Contains(logged(), "slow request") {
+				break
+			}
+		}
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/stuck", nil))
+	out := logged()
+	assert.Contains(t, out, "slow request")
+	assert.Contains(t, out, "path=/stuck")
+	assert.Contains(t, out, "TestSlowRequests", "the dump holds the stack of the waiting handler")
+
+	cfg.slowRequest = 0
+	assert.NotNil(t, slowRequests(cfg, http.NotFoundHandler()), "off by default: the handler as it is")
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

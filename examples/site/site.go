@@ -40,8 +40,9 @@ type config struct {
 	seed       bool
 	uploads    string // import: wp-content/uploads copy
 
-	trustedProxies proxyFlag    // -trusted-proxy
-	profile        profileFlags // -cpuprofile, -memprofile
+	trustedProxies proxyFlag     // -trusted-proxy
+	profile        profileFlags  // -cpuprofile, -memprofile
+	slowRequest    time.Duration // -slow-request
 
 	adminTokenFrom string // the flag or variable the token came from; "" if random
 	secretEnv      string // $FOLIO_SECRET
