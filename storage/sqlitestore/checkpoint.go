@@ -16,7 +16,8 @@ const checkpointEvery = 500 * time.Millisecond
 // connection of its own: the writer connection of a Store made by Open
 // runs with wal_autocheckpoint=0, so that no commit ever waits for a
 // checkpoint's writes and fsyncs of the database file. A PASSIVE
-// checkpoint takes no lock a writer or reader waits for.
+// checkpoint takes no lock a writer or reader waits for; past
+// walRestartFrames a RESTART one holds writers back briefly.
 type checkpointer struct {
 	db    *sql.DB // nil for a Store made by New: SQLite checkpoints on commit
 	dirty atomic.Bool
@@ -37,24 +38,35 @@ func (s *Store) startCheckpointer(db *sql.DB) {
 				s.checkpoint("TRUNCATE")
 				return
 			case <-t.C:
-				if s.ckpt.dirty.Swap(false) {
-					s.checkpoint("PASSIVE")
+				if s.ckpt.dirty.Swap(false) && s.checkpoint("PASSIVE") > walRestartFrames {
+					// Readers that never all leave the log at once keep
+					// SQLite from starting it over: wait for them.
+					s.checkpoint("RESTART")
 				}
 			}
 		}
 	}()
 }
 
-// checkpoint runs one checkpoint of the given mode and records how long
-// it took.
-func (s *Store) checkpoint(mode string) {
+// walRestartFrames is the size of the log, in frames (pages), past which
+// the checkpointer runs a RESTART checkpoint after its PASSIVE one: it
+// waits for the readers of the log to finish and holds new writers back
+// meanwhile (a few milliseconds), so that the next write starts the log
+// over instead of growing it.
+const walRestartFrames = 16384
+
+// checkpoint runs one checkpoint of the given mode, records how long it
+// took and returns the frames in the log.
+func (s *Store) checkpoint(mode string) int {
 	start := time.Now()
 	var busy, logFrames, done int
 	err := s.ckpt.db.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &logFrames, &done)
 	s.stats.checkpoint.record(time.Since(start))
-	if err == nil {
-		s.stats.walFrames.record(time.Duration(logFrames))
+	if err != nil {
+		return 0
 	}
+	s.stats.walFrames.record(time.Duration(logFrames))
+	return logFrames
 }
 
 // stopCheckpointer runs a last checkpoint and closes its connection.

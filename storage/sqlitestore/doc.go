@@ -80,7 +80,9 @@
 // commit (its writer runs with wal_autocheckpoint=0): a goroutine of its
 // own runs a PASSIVE checkpoint on a separate connection every half second
 // after writes, and a TRUNCATE one at Close, so no request waits for a
-// checkpoint's writes and fsyncs. A Store made by [New] leaves
+// checkpoint's writes and fsyncs. When readers keep the log from starting
+// over and it passes 16,384 pages, a RESTART checkpoint waits for them,
+// holding new writers back for that moment. A Store made by [New] leaves
 // checkpoints to SQLite's default, on commit. [Store.WriteStats] returns
 // histograms of where writes waited: for the writer, for SQLite's lock
 // (busy time), for a group, and how long checkpoints took.
