@@ -59,6 +59,8 @@ type Store struct {
 	// through the feed.
 	hooks changes.Hub
 
+	writer commentWriter // commits guarded comments in groups
+
 	closeOnce sync.Once
 }
 
@@ -152,6 +154,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 		return nil, err
 	}
 	s.feed = newFeed(s)
+	s.startCommentWriter()
 	return s, nil
 }
 
@@ -191,6 +194,7 @@ func channelName(schema string) string {
 // and io.Closer.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.stopCommentWriter()
 		s.hooks.Close()
 		s.feed.stop()
 		if s.ownPool {
