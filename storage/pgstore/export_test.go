@@ -35,6 +35,7 @@ func WritePathStatements(s *Store) []Statement {
 	out = append(out,
 		Statement{"flood look-up by IP or email", s.sql(guardFloodSQL), []any{"192.0.2.1", "ann1@example.com", tsArg(now.Add(-time.Minute))}},
 		Statement{"top-level comments before one", s.sql(countRootsSQL), []any{"42", keyArg(now), int64(7)}},
+		Statement{"top-level comments near the end", s.sql(rootsNearSQL), []any{"42", keyArg(now), int64(7), 256}},
 	)
 	return out
 }
