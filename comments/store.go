@@ -140,3 +140,17 @@ type GuardedStore interface {
 	// wrapped). Nothing is written when it returns an error.
 	CreateCommentGuarded(ctx context.Context, c *Comment, floodSince time.Time) error
 }
+
+// RootCounter is a Store that counts the top-level comments of a thread
+// before a given one by an index, so that [Service.PageOf] finds the page
+// of a comment without listing the thread. The Service uses it when the
+// store has it.
+type RootCounter interface {
+	// CountRootsBefore returns the number of approved comments on thread
+	// that come before at in a listing, oldest first (by CreatedAt, then
+	// ID), and that [BuildTree] puts at the top level: those with no
+	// parent (ParentID 0 or their own ID) and those whose parent is not
+	// an approved comment on the same thread. Loops of parents longer
+	// than one comment are not looked for.
+	CountRootsBefore(ctx context.Context, thread string, at Cursor) (int, error)
+}

@@ -2,6 +2,7 @@ package comments
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -141,17 +142,34 @@ func (s *Service) PageOf(ctx context.Context, id int64, perPage int) (thread str
 	if err != nil {
 		return "", 0, err
 	}
+	page, err = s.PageOfComment(ctx, c, perPage)
+	if err != nil {
+		return "", 0, err
+	}
+	return c.Thread, page, nil
+}
+
+// PageOfComment is [Service.PageOf] for a comment the caller holds, such
+// as one [Service.Submit] just returned: it does not read c again.
+func (s *Service) PageOfComment(ctx context.Context, c *Comment, perPage int) (page int, err error) {
+	if perPage <= 0 {
+		perPage = DefaultPerPage
+	}
+	id := c.ID
+	if rc, ok := s.store.(RootCounter); ok {
+		return s.pageByCount(ctx, rc, c, perPage)
+	}
 	// Most threads fit on one page: a count answers without loading them.
 	counts, err := s.store.CountApproved(ctx, []string{c.Thread})
 	if err != nil {
-		return "", 0, fmt.Errorf("comments: page of %d: %w", id, err)
+		return 0, fmt.Errorf("comments: page of %d: %w", id, err)
 	}
 	if counts[c.Thread] < perPage {
-		return c.Thread, 1, nil
+		return 1, nil
 	}
 	all, err := s.approved(ctx, c.Thread)
 	if err != nil {
-		return "", 0, err
+		return 0, err
 	}
 	byID := make(map[int64]*Comment, len(all))
 	for _, a := range all {
@@ -174,7 +192,33 @@ func (s *Service) PageOf(ctx context.Context, id int64, perPage int) (thread str
 			before++
 		}
 	}
-	return c.Thread, before/perPage + 1, nil
+	return before/perPage + 1, nil
+}
+
+// pageByCount finds the page of c by counting the top-level comments
+// before its top-level ancestor: it climbs through approved parents on
+// the same thread, as BuildTree does, then asks the store to count.
+func (s *Service) pageByCount(ctx context.Context, rc RootCounter, c *Comment, perPage int) (int, error) {
+	root, seen := c, map[int64]bool{c.ID: true}
+	for root.ParentID != 0 && !seen[root.ParentID] {
+		p, err := s.store.GetComment(ctx, root.ParentID)
+		if errors.Is(err, ErrNotFound) {
+			break
+		}
+		if err != nil {
+			return 0, fmt.Errorf("comments: page of %d: %w", c.ID, err)
+		}
+		if p.Thread != c.Thread || p.Status != StatusApproved {
+			break
+		}
+		seen[p.ID] = true
+		root = p
+	}
+	before, err := rc.CountRootsBefore(ctx, c.Thread, Cursor{CreatedAt: root.CreatedAt, ID: root.ID})
+	if err != nil {
+		return 0, fmt.Errorf("comments: page of %d: %w", c.ID, err)
+	}
+	return before/perPage + 1, nil
 }
 
 // approved returns every approved comment on thread, oldest first.

@@ -155,3 +155,30 @@ func TestService_PageOf(t *testing.T) {
 	_, _, err := h.svc.PageOf(ctx, 9999, 2)
 	assert.ErrorIs(t, err, comments.ErrNotFound)
 }
+
+// TestService_PageOfComment checks that the page found by count (the store
+// is a RootCounter) is the page found by listing the thread (it is not),
+// for every comment of a thread paged several ways, and that
+// PageOfComment agrees with PageOf.
+func TestService_PageOfComment(t *testing.T) {
+	t.Parallel()
+	h, ids := pagedThread(t)
+	ctx := context.Background()
+	require.Implements(t, (*comments.RootCounter)(nil), h.store)
+	listing, err := comments.NewService(plainStore{h.store}, openThreads, comments.WithTokenKey(testKey), comments.WithLogger(quietLogger()))
+	require.NoError(t, err)
+	for name, id := range ids {
+		c, err := h.svc.Get(ctx, id)
+		require.NoError(t, err)
+		for _, perPage := range []int{1, 2, 3, 0} {
+			byCount, err := h.svc.PageOfComment(ctx, c, perPage)
+			require.NoError(t, err)
+			byList, err := listing.PageOfComment(ctx, c, perPage)
+			require.NoError(t, err)
+			assert.Equal(t, byList, byCount, "comment %s, %d to a page: the count finds the page the listing does", name, perPage)
+			_, page, err := h.svc.PageOf(ctx, id, perPage)
+			require.NoError(t, err)
+			assert.Equal(t, page, byCount, "comment %s, %d to a page: PageOf agrees", name, perPage)
+		}
+	}
+}

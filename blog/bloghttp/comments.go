@@ -112,7 +112,7 @@ func (s *Server) commentRedirect(r *http.Request, c *comments.Comment) string {
 	if c.Status != comments.StatusApproved {
 		return s.unapprovedURL(p, c)
 	}
-	_, page, err := s.comments.PageOf(ctx, c.ID, s.commentsPage)
+	page, err := s.comments.PageOfComment(ctx, c, s.commentsPage)
 	if err != nil {
 		page = 1
 	}

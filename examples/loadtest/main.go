@@ -33,6 +33,13 @@ type config struct {
 	posts    int
 	comments int
 
+	writes        bool
+	threadSizes   []int
+	writeRounds   int
+	writeDuration time.Duration
+	db            string
+	profile       string
+
 	log io.Writer // progress messages
 }
 
@@ -74,6 +81,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.seedBig, "seed-big", "", "fill `DIR`/folio.db with -posts posts and -comments comments, then exit")
 	fs.IntVar(&cfg.posts, "posts", 100_000, "posts to create with -seed-big")
 	fs.IntVar(&cfg.comments, "comments", 1_000_000, "comments to create with -seed-big")
+	fs.BoolVar(&cfg.writes, "writes", false, "write mode: comment POSTs by thread size against a bare insert handler")
+	sizes := fs.String("thread-sizes", "0,800,5000,10000", "write mode: comments on each thread measured, `N,N,…`")
+	fs.IntVar(&cfg.writeRounds, "write-rounds", 3, "write mode: alternating rounds")
+	fs.DurationVar(&cfg.writeDuration, "write-duration", 3*time.Second, "write mode: length of each run")
+	fs.StringVar(&cfg.db, "db", "", "write mode: a postgres:// `DSN` to measure PostgreSQL instead of SQLite (a schema is made and dropped)")
+	fs.StringVar(&cfg.profile, "profile", "", "write mode: write the site's CPU and allocation profiles of the whole run to `DIR`")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -84,7 +97,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		fmt.Fprintf(stderr, "loadtest: "+format+"\n", a...)
 		return cfg, errUsage
 	}
+	var err error
+	if cfg.threadSizes, err = parseSizes(*sizes); err != nil {
+		return bad("%v", err)
+	}
 	switch {
+	case cfg.writeRounds < 1 || cfg.writeRounds > 100:
+		return bad("-write-rounds %d: want 1 to 100", cfg.writeRounds)
+	case cfg.writeDuration <= 0 || cfg.writeDuration > 10*time.Minute:
+		return bad("-write-duration %v: want more than 0 and at most 10m", cfg.writeDuration)
+	case !cfg.writes && (cfg.db != "" || cfg.profile != ""):
+		return bad("-db and -profile are for -writes mode")
 	case fs.NArg() > 0:
 		return bad("unexpected argument %q", fs.Arg(0))
 	case cfg.duration <= 0 || cfg.duration > 10*time.Minute:
@@ -126,6 +149,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		printSeed(stdout, res)
 		return printJSON(stdout, cfg.json, res)
+	case cfg.writes:
+		rep, err := writeBench(ctx, cfg)
+		if rep != nil {
+			rep.print(stdout)
+			if jerr := printJSON(stdout, cfg.json, rep); err == nil {
+				err = jerr
+			}
+		}
+		return err
 	case cfg.rss:
 		res, err := measureRSS(ctx, cfg)
 		if err != nil {

@@ -160,6 +160,12 @@ func TestParseFlags(t *testing.T) {
 		{"stray argument", []string{"extra"}, false},
 		{"seed with no posts", []string{"-seed-big", "x", "-posts", "0"}, false},
 		{"seed", []string{"-seed-big", "x", "-posts", "10", "-comments", "100"}, true},
+		{"writes", []string{"-writes", "-thread-sizes", "0, 5000", "-write-rounds", "10", "-write-duration", "1s"}, true},
+		{"writes on postgres", []string{"-writes", "-db", "postgres://x/y"}, true},
+		{"bad thread size", []string{"-writes", "-thread-sizes", "0,lots"}, false},
+		{"negative thread size", []string{"-writes", "-thread-sizes", "-1"}, false},
+		{"db without writes", []string{"-db", "postgres://x/y"}, false},
+		{"no write rounds", []string{"-writes", "-write-rounds", "0"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,8 +176,35 @@ func TestParseFlags(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Positive(t, cfg.duration)
+			assert.NotEmpty(t, cfg.threadSizes)
 		})
 	}
+}
+
+// TestRun_writes runs the write test briefly against the real site: one
+// round on two small threads, every comment answered 303 is stored, and
+// requests whose client gave up leave the store consistent.
+func TestRun_writes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the site")
+	}
+	var out, log strings.Builder
+	err := run(context.Background(), []string{"-writes", "-site-bin", builtSite(t), "-thread-sizes", "0,20",
+		"-write-rounds", "1", "-write-duration", "300ms", "-conns", "4", "-json"}, &out, &log)
+	require.NoError(t, err, log.String())
+	var rep WriteReport
+	require.NoError(t, json.Unmarshal(splitJSON(t, out.String()), &rep))
+	require.Len(t, rep.Runs, 6, "three runs per thread size")
+	assert.Equal(t, 20, rep.Runs[3].Thread, "the second thread was filled to its size")
+	for _, r := range rep.Runs {
+		assert.Positive(t, r.OK, "%s on a thread of %d: some comments answered 303", r.Kind, r.Thread)
+	}
+	for _, c := range rep.Checks {
+		if c.Name == "acknowledged comments stored" {
+			assert.True(t, c.Pass, c.Detail)
+		}
+	}
+	assert.Contains(t, rep.GaveUp, "0 stored but not listed, 0 acknowledged but lost")
 }
 
 func TestHistogram_Quantile(t *testing.T) {

@@ -67,15 +67,16 @@ func newToken() string {
 }
 
 // startSite starts bin serving dataDir on a free loopback port with the
-// moderator token, and waits until it answers. The caller stops it.
-func startSite(ctx context.Context, bin, dataDir, token string) (*siteProc, error) {
+// moderator token, and waits until it answers; extra flags follow the
+// others. The caller stops it.
+func startSite(ctx context.Context, bin, dataDir, token string, extra ...string) (*siteProc, error) {
 	var lastErr error
 	for range 3 { // the free port may be taken between look-up and use
 		port, err := freePort()
 		if err != nil {
 			return nil, err
 		}
-		p, err := spawn(bin, dataDir, token, port)
+		p, err := spawn(bin, dataDir, token, port, extra...)
 		if err != nil {
 			return nil, err
 		}
@@ -103,9 +104,9 @@ func freePort() (int, error) {
 }
 
 // spawn starts the site process.
-func spawn(bin, dataDir, token string, port int) (*siteProc, error) {
+func spawn(bin, dataDir, token string, port int, extra ...string) (*siteProc, error) {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	cmd := exec.Command(bin, "-addr", addr, "-data", dataDir, "-admin-token", token)
+	cmd := exec.Command(bin, append([]string{"-addr", addr, "-data", dataDir, "-admin-token", token}, extra...)...)
 	// The site's own variables would override nothing given on the command
 	// line but the secret; leave them all out so each run starts clean.
 	for _, kv := range os.Environ() {

@@ -106,6 +106,8 @@ func parseArgs(args []string, stderr io.Writer) (config, []string, error) {
 	fs.BoolVar(&cfg.seed, "seed", true, "add sample content to an empty database")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics (default off; keep it private)")
 	fs.BoolVar(&cfg.force, "force", false, "restore: replace the database and media already in the data directory")
+	addProxyFlag(fs, &cfg)
+	addProfileFlags(fs, &cfg)
 	fs.StringVar(&cfg.uploads, "uploads", "", "import: a local copy `DIR` of the old site's wp-content/uploads, read before downloading")
 
 	var positional []string
@@ -167,6 +169,12 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 		cfg.adminToken = randomToken()
 		cfg.adminTokenFrom = ""
 	}
+	stopProfiles, err := startProfiles(cfg.profile)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() { _ = stopProfiles() }()
 	fmt.Fprintln(stdout, "Folio starting: opening the database (and adding the sample content on a first run)…")
 	s, err := newSite(ctx, cfg)
 	if err != nil {
@@ -181,7 +189,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	defer stopMetrics()
 	srv := &http.Server{
-		Handler:           s.handler,
+		Handler:           slowRequests(cfg, s.handler),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -209,6 +217,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	err = srv.Shutdown(sctx)
+	logWriteStats(cfg, s.store)
 	if cerr := s.Close(); err == nil {
 		err = cerr
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -739,18 +740,112 @@ func Example_help() {
 	//     	moderator TOKEN (default $FOLIO_ADMIN_TOKEN, else random)
 	//   -base-url URL
 	//     	public URL of the site (default http://ADDR/)
+	//   -cpuprofile FILE
+	//     	write a CPU profile of the whole run to FILE at shut-down
 	//   -data DIR
 	//     	data directory DIR: database, media, secret key (default "./folio-data")
 	//   -db DSN
 	//     	database DSN: sqlite:PATH or postgres://… (default sqlite:DIR/folio.db)
 	//   -force
 	//     	restore: replace the database and media already in the data directory
+	//   -memprofile FILE
+	//     	write an allocation profile to FILE at shut-down
 	//   -metrics-addr HOST:PORT
 	//     	serve Prometheus metrics at http://HOST:PORT/metrics (default off; keep it private)
 	//   -seed
 	//     	add sample content to an empty database (default true)
+	//   -slow-request D
+	//     	log every goroutine's stack when a request runs longer than D (default off)
+	//   -trusted-proxy CIDR
+	//     	trust X-Forwarded-For from reverse proxies in CIDR (repeatable; default none)
 	//   -tz NAME
 	//     	time zone of the site, an IANA NAME (default the machine's)
 	//   -uploads DIR
 	//     	import: a local copy DIR of the old site's wp-content/uploads, read before downloading
 }
+
+func TestSite_TrustedProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		trusted string // -trusted-proxy; "" for none
+		want    string // the address stored with the comment
+	}{
+		{"Off", "", "192.0.2.1"},
+		{"OtherProxy", "203.0.113.0/24", "192.0.2.1"},
+		{"FromTheProxy", "192.0.2.1/32", "198.51.100.7"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"-data", t.TempDir()}
+			if tc.trusted != "" {
+				args = append(args, "-trusted-proxy", tc.trusted)
+			}
+			cfg, _, err := parseArgs(args, io.Discard)
+			require.NoError(t, err)
+			test := testConfig(cfg.dataDir)
+			test.trustedProxies = cfg.trustedProxies
+			s := openSite(t, test)
+			// Requests come from httptest's 192.0.2.1, through a proxy
+			// that names the visitor.
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				r.Header.Set("X-Forwarded-For", "198.51.100.7")
+				s.handler.ServeHTTP(w, r)
+			})
+			_, path := postBySlug(t, s, "the-harbour-at-six")
+			id := submitComment(t, h, path, "Nadia Brook", "Through the proxy.")
+			c, err := s.comments.Get(context.Background(), id)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, c.IP)
+		})
+	}
+	_, _, err := parseArgs([]string{"-trusted-proxy", "localhost"}, io.Discard)
+	assert.ErrorIs(t, err, errUsage, "-trusted-proxy takes CIDR prefixes")
+}
+
+func TestStartProfiles(t *testing.T) {
+	dir := t.TempDir()
+	p := profileFlags{cpu: filepath.Join(dir, "cpu.pprof"), mem: filepath.Join(dir, "allocs.pprof")}
+	stop, err := startProfiles(p)
+	require.NoError(t, err)
+	require.NoError(t, stop())
+	for _, f := range []string{p.cpu, p.mem} {
+		st, err := os.Stat(f)
+		require.NoError(t, err, "the profile is written at shut-down")
+		assert.NotZero(t, st.Size(), "%s holds a profile", f)
+	}
+	_, err = startProfiles(profileFlags{cpu: filepath.Join(dir, "missing", "cpu.pprof")})
+	assert.Error(t, err, "a CPU profile that cannot be created stops the start")
+}
+
+func TestSlowRequests(t *testing.T) {
+	var (
+		mu  sync.Mutex
+		buf bytes.Buffer
+	)
+	logged := func() string { mu.Lock(); defer mu.Unlock(); return buf.String() }
+	cfg := config{slowRequest: time.Millisecond,
+		log: slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return buf.Write(p)
+		}), nil))}
+	h := slowRequests(cfg, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Stay slow until the dump is in the log.
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			if strings.Contains(logged(), "slow request") {
+				break
+			}
+		}
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/stuck", nil))
+	out := logged()
+	assert.Contains(t, out, "slow request")
+	assert.Contains(t, out, "path=/stuck")
+	assert.Contains(t, out, "TestSlowRequests", "the dump holds the stack of the waiting handler")
+
+	cfg.slowRequest = 0
+	assert.NotNil(t, slowRequests(cfg, http.NotFoundHandler()), "off by default: the handler as it is")
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

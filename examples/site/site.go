@@ -42,6 +42,10 @@ type config struct {
 	metricsAddr string // -metrics-addr: where /metrics is served; "" for nowhere
 	force       bool   // restore: replace what the data directory holds
 
+	trustedProxies proxyFlag     // -trusted-proxy
+	profile        profileFlags  // -cpuprofile, -memprofile
+	slowRequest    time.Duration // -slow-request
+
 	adminTokenFrom string // the flag or variable the token came from; "" if random
 	secretEnv      string // $FOLIO_SECRET
 	loc            *time.Location
@@ -165,6 +169,7 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 		bloghttp.WithLogger(cfg.log),
 		bloghttp.WithAuthorizer(auth),
 		bloghttp.WithSecret(deriveKey(secret, "blog pages")),
+		bloghttp.WithClientIP(proxyClientIP(cfg)),
 	); err != nil {
 		return nil, err
 	}

@@ -121,6 +121,10 @@ func (s *Store) snapshot() *snapshot {
 	for k, v := range s.comments.byThread {
 		byThread[k] = slices.Clone(v)
 	}
+	byText := make(map[textKey][]*comments.Comment, len(s.comments.byText))
+	for k, v := range s.comments.byText {
+		byText[k] = slices.Clone(v)
+	}
 	sn.comments = commentTable{
 		lastID:   s.comments.lastID,
 		byID:     maps.Clone(s.comments.byID),
@@ -128,6 +132,7 @@ func (s *Store) snapshot() *snapshot {
 		byThread: byThread,
 		replies:  cloneSets(s.comments.replies),
 		approved: maps.Clone(s.comments.approved),
+		byText:   byText,
 	}
 	s.comments.mu.RUnlock()
 	s.extras.mu.RLock()
@@ -147,6 +152,7 @@ func (s *Store) restore(sn *snapshot) {
 	s.comments.mu.Lock()
 	s.comments.lastID, s.comments.byID, s.comments.all = sn.comments.lastID, sn.comments.byID, sn.comments.all
 	s.comments.byThread, s.comments.replies, s.comments.approved = sn.comments.byThread, sn.comments.replies, sn.comments.approved
+	s.comments.byText = sn.comments.byText
 	for c, v := range s.comments.undo {
 		*c = v
 	}

@@ -14,7 +14,10 @@ import (
 	"github.com/folioblog/folio/comments"
 )
 
-var _ comments.GuardedStore = (*Store)(nil)
+var (
+	_ comments.GuardedStore = (*Store)(nil)
+	_ comments.RootCounter  = (*Store)(nil)
+)
 
 // errCommentID is returned by CreateComment when the comment already has an
 // ID: the store assigns IDs and never takes one from the caller.
@@ -33,10 +36,11 @@ type commentTable struct {
 	mu       sync.RWMutex
 	lastID   int64
 	byID     map[int64]*comments.Comment
-	all      []*comments.Comment            // every comment, by (CreatedAt, ID)
-	byThread map[string][]*comments.Comment // each thread's comments, by (CreatedAt, ID)
-	replies  map[int64]map[int64]struct{}   // parent ID → IDs of its replies
-	approved map[string]int                 // thread → number of approved comments
+	all      []*comments.Comment             // every comment, by (CreatedAt, ID)
+	byThread map[string][]*comments.Comment  // each thread's comments, by (CreatedAt, ID)
+	replies  map[int64]map[int64]struct{}    // parent ID → IDs of its replies
+	approved map[string]int                  // thread → number of approved comments
+	byText   map[textKey][]*comments.Comment // each thread's comments by text, by (CreatedAt, ID)
 
 	// undo holds, during a batch, the values comments had before the
 	// batch changed them in place (batch.go).
@@ -54,11 +58,32 @@ func (t *commentTable) keep(c *comments.Comment) {
 	}
 }
 
+// textKey finds the comments of a thread with one text, for the duplicate
+// guard, without reading the rest of the thread.
+type textKey struct{ thread, source string }
+
+func keyOfText(c *comments.Comment) textKey { return textKey{c.Thread, c.Source} }
+
+// indexText adds c to, or with remove true takes it from, t.byText.
+func (t *commentTable) indexText(c *comments.Comment, remove bool) {
+	k := keyOfText(c)
+	if !remove {
+		t.byText[k] = insertOrdered(t.byText[k], c)
+		return
+	}
+	if rest := removeOrdered(t.byText[k], c); len(rest) > 0 {
+		t.byText[k] = rest
+	} else {
+		delete(t.byText, k)
+	}
+}
+
 func (t *commentTable) init() {
 	t.byID = make(map[int64]*comments.Comment)
 	t.byThread = make(map[string][]*comments.Comment)
 	t.replies = make(map[int64]map[int64]struct{})
 	t.approved = make(map[string]int)
+	t.byText = make(map[textKey][]*comments.Comment)
 }
 
 // compareKeys orders comments by CreatedAt, then ID: the order of a
@@ -193,6 +218,7 @@ func (t *commentTable) insertLocked(c *comments.Comment) {
 	t.byThread[c.Thread] = insertOrdered(t.byThread[c.Thread], c)
 	t.linkReply(c.ParentID, c.ID)
 	t.approved[c.Thread] += approvedDelta(c.Status)
+	t.indexText(c, false)
 }
 
 // GetComment does the work of [Store.GetComment].
@@ -232,9 +258,11 @@ func (t *commentTable) UpdateComment(ctx context.Context, c *comments.Comment) e
 		t.linkReply(next.ParentID, old.ID)
 	}
 	// Overwrite in place: the ordered slices point at old, and its sort key
-	// is unchanged.
+	// is unchanged; only the text index may move it.
 	t.keep(old)
+	t.indexText(old, true)
 	*old = next
+	t.indexText(old, false)
 	return nil
 }
 
@@ -262,6 +290,7 @@ func (t *commentTable) DeleteComment(ctx context.Context, id int64) error {
 	t.unlinkReply(c.ParentID, id)
 
 	delete(t.byID, id)
+	t.indexText(c, true)
 	t.all = removeOrdered(t.all, c)
 	if rest := removeOrdered(t.byThread[c.Thread], c); len(rest) > 0 {
 		t.byThread[c.Thread] = rest
@@ -412,7 +441,7 @@ func (t *commentTable) findDuplicateLocked(c *comments.Comment) *comments.Commen
 			return d.Author.Name == c.Author.Name
 		}
 	}
-	for _, d := range t.byThread[c.Thread] {
+	for _, d := range t.byText[keyOfText(c)] {
 		if d.Status != comments.StatusTrash && d.Source == c.Source && sameAuthor(d) {
 			return d
 		}
@@ -532,4 +561,34 @@ func (s *Store) LatestComment(ctx context.Context, ip, email string) (*comments.
 // if there is none.
 func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*comments.Comment, error) {
 	return s.comments.FindDuplicate(ctx, c)
+}
+
+// CountRootsBefore does the work of [Store.CountRootsBefore].
+func (t *commentTable) CountRootsBefore(ctx context.Context, thread string, at comments.Cursor) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("memstore: count top-level comments: %w", err)
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	list := t.byThread[thread]
+	end, _ := slices.BinarySearchFunc(list, &at, compareCursor)
+	n := 0
+	for _, c := range list[:end] {
+		if c.Status != comments.StatusApproved {
+			continue
+		}
+		p, ok := t.byID[c.ParentID]
+		if c.ParentID == 0 || c.ParentID == c.ID || !ok || p.Thread != thread || p.Status != comments.StatusApproved {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// CountRootsBefore returns the number of approved comments on thread
+// before at, by (CreatedAt, ID), that a thread page shows at the top
+// level ([comments.RootCounter]). It walks the thread's comments before
+// at in memory.
+func (s *Store) CountRootsBefore(ctx context.Context, thread string, at comments.Cursor) (int, error) {
+	return s.comments.CountRootsBefore(ctx, thread, at)
 }

@@ -343,7 +343,8 @@ func (s *Store) LatestComment(ctx context.Context, ip, email string) (*comments.
 // duplicate of a comment with the given thread, source and author, adding
 // its arguments to a.
 func duplicateCond(a *args, d *comments.Comment) string {
-	cond := "c.thread = " + a.add(d.Thread) + " AND c.status <> 'trash' AND c.source = " + a.add(d.Source)
+	src := a.add(d.Source)
+	cond := "c.thread = " + a.add(d.Thread) + " AND md5(c.source) = md5(" + src + "::text) AND c.status <> 'trash' AND c.source = " + src
 	switch {
 	case d.Author.UserID != "":
 		cond += " AND c.author_user_id = " + a.add(d.Author.UserID)
@@ -383,4 +384,61 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 		return nil, fmt.Errorf("pgstore: find duplicate comment: %w", dbErr(err))
 	}
 	return d, nil
+}
+
+// isRootSQL is the condition on the comments row c that it shows at the
+// top level of its thread, as the comment_roots trigger judges it.
+const isRootSQL = `c.status = 'approved' AND (c.parent_id = 0 OR c.parent_id = c.id OR NOT EXISTS (
+	SELECT 1 FROM {S}comments p WHERE p.id = c.parent_id AND p.thread = c.thread AND p.status = 'approved'))`
+
+// The statements of CountRootsBefore. rootsNearSQL reads, in one
+// snapshot, the thread's count of top-level comments (kept by a trigger
+// in comment_roots) and the top-level comments from a cursor on, up to a
+// limit, from the end of the thread's approved comments; countRootsSQL
+// counts those before a cursor, for a comment far from the end.
+const (
+	rootsNearSQL = `SELECT coalesce((SELECT n FROM {S}comment_roots WHERE thread = $1), 0),
+	(SELECT count(*) FROM (SELECT 1 FROM {S}comments c
+		WHERE c.thread = $1 AND c.status = 'approved' AND (c.listed_at, c.id) >= ($2::timestamptz, $3::bigint)
+		AND ` + isRootSQL + ` LIMIT $4) AS near)`
+	countRootsSQL = `SELECT
+	(SELECT count(*) FROM {S}comments c
+		WHERE c.thread = $1 AND c.status = 'approved' AND c.parent_id = 0
+		AND c.listed_at <= $2::timestamptz AND (c.listed_at, c.id) < ($2::timestamptz, $3::bigint))
+	+ (SELECT count(*) FROM {S}comments c
+		WHERE c.thread = $1 AND c.status = 'approved' AND c.parent_id <> 0
+		AND (c.listed_at, c.id) < ($2::timestamptz, $3::bigint) AND ` + isRootSQL + `)`
+)
+
+// rootsNearEnd is how many top-level comments from the cursor on
+// CountRootsBefore reads before it counts from the start instead.
+const rootsNearEnd = 256
+
+// CountRootsBefore returns the number of approved comments on thread
+// before at, by (CreatedAt, ID), that a thread page shows at the top
+// level ([comments.RootCounter]). For a comment near the end of its
+// thread, such as a new one, it takes the thread's count (kept by a
+// trigger in the comment_roots table) less the top-level comments from
+// at on, so its cost does not grow with the thread; for one further back
+// it counts the comments before at.
+func (s *Store) CountRootsBefore(ctx context.Context, thread string, at comments.Cursor) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("pgstore: count top-level comments: %w", dbErr(err))
+	}
+	if !storable(thread) {
+		return 0, nil
+	}
+	var total, from int
+	err := s.pool.QueryRow(ctx, s.sql(rootsNearSQL), thread, keyArg(at.CreatedAt), at.ID, rootsNearEnd).Scan(&total, &from)
+	if err == nil && from < rootsNearEnd {
+		return total - from, nil
+	}
+	var n int
+	if err == nil {
+		err = s.pool.QueryRow(ctx, s.sql(countRootsSQL), thread, keyArg(at.CreatedAt), at.ID).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("pgstore: count top-level comments: %w", dbErr(err))
+	}
+	return n, nil
 }

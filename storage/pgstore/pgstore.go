@@ -28,6 +28,7 @@ var (
 	_ blog.SharedChangeFeed = (*Store)(nil)
 	_ comments.Store        = (*Store)(nil)
 	_ comments.GuardedStore = (*Store)(nil)
+	_ comments.RootCounter  = (*Store)(nil)
 )
 
 // ErrSchemaTooNew is returned by [Open] and [New] when the database was
@@ -57,6 +58,8 @@ type Store struct {
 	// write returns ([blog.ChangeHook]); other processes' writes arrive
 	// through the feed.
 	hooks changes.Hub
+
+	writer commentWriter // commits guarded comments in groups
 
 	closeOnce sync.Once
 }
@@ -151,6 +154,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts ...Option) (*Store, error
 		return nil, err
 	}
 	s.feed = newFeed(s)
+	s.startCommentWriter()
 	return s, nil
 }
 
@@ -190,6 +194,7 @@ func channelName(schema string) string {
 // and io.Closer.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.stopCommentWriter()
 		s.hooks.Close()
 		s.feed.stop()
 		if s.ownPool {

@@ -56,7 +56,11 @@ func (s *Store) Batch(ctx context.Context, fn func(ctx context.Context) error) e
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		return tx.Commit()
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		s.ckpt.dirty.Store(true) // the checkpointer takes it from here
+		return nil
 	}()
 	if err != nil {
 		return fmt.Errorf("sqlitestore: batch: %w", err)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
-	"time"
 
 	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/comments"
@@ -127,60 +126,6 @@ func (s *Store) CreateComment(ctx context.Context, c *comments.Comment) error {
 	}
 	var id int64
 	err := s.inWrite(ctx, func(tx querier) (err error) {
-		id, err = insertComment(ctx, tx, c)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("sqlitestore: create comment: %w", err)
-	}
-	c.ID = id
-	s.publish(ctx, blog.Change{Kind: blog.ChangeComment, Thread: c.Thread})
-	return nil
-}
-
-// CreateCommentGuarded creates c as [Store.CreateComment] does, unless a
-// duplicate of c exists ([Store.FindDuplicate]; then an error wrapping
-// [comments.ErrDuplicate]) or, when floodSince is not zero, a comment from
-// c.IP or c.Author.Email (compared case-insensitively) was created after
-// floodSince (then a [*comments.FloodError], matching [comments.ErrFlood],
-// whose RetryAfter is how long after floodSince that comment came). The
-// checks and the insert run in one BEGIN IMMEDIATE transaction, which
-// holds SQLite's write lock from the start: concurrent calls, from this
-// process or from other processes sharing the file, are judged one after
-// another.
-func (s *Store) CreateCommentGuarded(ctx context.Context, c *comments.Comment, floodSince time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("sqlitestore: create comment: %w", err)
-	}
-	if err := checkNewComment(c); err != nil {
-		return fmt.Errorf("sqlitestore: create comment: %w", err)
-	}
-	var id int64
-	err := s.inWrite(ctx, func(tx querier) error {
-		query, args := duplicateSQL(duplicateCols, c)
-		var dup int64
-		switch err := tx.QueryRowContext(ctx, query, args...).Scan(&dup); {
-		case err == nil:
-			return fmt.Errorf("comment %d: %w", dup, comments.ErrDuplicate)
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		if !floodSince.IsZero() {
-			query, args := latestSQL(floodCols, c.IP, c.Author.Email)
-			if query != "" {
-				var latest, at int64
-				switch err := tx.QueryRowContext(ctx, query, args...).Scan(&latest, &at); {
-				case err == nil:
-					if at > toMicros(floodSince) {
-						return fmt.Errorf("comment %d at %v: %w", latest, fromMicros(at),
-							&comments.FloodError{RetryAfter: fromMicros(at).Sub(floodSince)})
-					}
-				case !errors.Is(err, sql.ErrNoRows):
-					return err
-				}
-			}
-		}
-		var err error
 		id, err = insertComment(ctx, tx, c)
 		return err
 	})
@@ -452,10 +397,14 @@ func (s *Store) LatestComment(ctx context.Context, ip, email string) (*comments.
 // duplicateSQL returns the statement selecting cols of the oldest
 // comment, not in the trash, on c.Thread with c.Source and c's author: the
 // same UserID if c has one, else the same email (case-insensitively) if c
-// has one, else the same name.
+// has one, else the same name. It searches comments_by_thread_text by the
+// thread and the text's first and last 40 characters, so it reads the
+// comments of that thread that begin and end alike, not the whole thread.
 func duplicateSQL(cols string, c *comments.Comment) (string, []any) {
 	var w where
 	w.add("c.thread = ?", c.Thread)
+	w.add("substr(c.source, 1, 40) = substr(?, 1, 40)", c.Source)
+	w.add("substr(c.source, -40) = substr(?, -40)", c.Source)
 	w.add("c.status <> ?", string(comments.StatusTrash))
 	w.add("c.source = ?", c.Source)
 	switch {
@@ -466,7 +415,7 @@ func duplicateSQL(cols string, c *comments.Comment) (string, []any) {
 	default:
 		w.add("c.author_name = ?", c.Author.Name)
 	}
-	return `SELECT ` + cols + ` FROM comments c INDEXED BY comments_by_thread` + w.String() +
+	return `SELECT ` + cols + ` FROM comments c INDEXED BY comments_by_thread_text` + w.String() +
 		` ORDER BY c.created_at, c.id LIMIT 1`, w.args
 }
 
@@ -491,4 +440,54 @@ func (s *Store) FindDuplicate(ctx context.Context, c *comments.Comment) (*commen
 		return nil, fmt.Errorf("sqlitestore: find duplicate comment: %w", err)
 	}
 	return d, nil
+}
+
+// isRootSQL is the condition on the comments row c that it shows at the
+// top level of its thread, as the comment_roots triggers judge it.
+const isRootSQL = `c.status = 'approved' AND (c.parent_id = 0 OR c.parent_id = c.id OR NOT EXISTS (
+	SELECT 1 FROM comments p WHERE p.id = c.parent_id AND p.thread = c.thread AND p.status = 'approved'))`
+
+// The statements of CountRootsBefore. rootsNearSQL reads, in one
+// snapshot, the thread's count of top-level comments (kept by triggers in
+// comment_roots) and the top-level comments from a cursor on, up to a
+// limit, from the end of comments_by_thread_status; countRootsSQL counts
+// those before a cursor, for a comment far from the end.
+const (
+	rootTotalSQL = `SELECT coalesce((SELECT n FROM comment_roots WHERE thread = ?), 0)`
+	rootsFromSQL = `SELECT count(*) FROM (SELECT 1 FROM comments c INDEXED BY comments_by_thread_status
+		WHERE c.thread = ?1 AND c.status = 'approved' AND (c.created_at, c.id) >= (?2, ?3) AND ` + isRootSQL + ` LIMIT ?4)`
+	rootsNearSQL  = `SELECT coalesce((SELECT n FROM comment_roots WHERE thread = ?1), 0), (` + rootsFromSQL + `)`
+	countRootsSQL = `SELECT count(*) FROM comments c INDEXED BY comments_by_thread_status
+		WHERE c.thread = ?1 AND c.status = 'approved' AND (c.created_at, c.id) < (?2, ?3) AND ` + isRootSQL
+)
+
+// rootsNearEnd is how many top-level comments from the cursor on
+// CountRootsBefore reads before it counts from the start instead.
+const rootsNearEnd = 256
+
+// CountRootsBefore returns the number of approved comments on thread
+// before at, by (CreatedAt, ID), that a thread page shows at the top
+// level ([comments.RootCounter]). For a comment near the end of its
+// thread, such as a new one, it takes the thread's count (kept by
+// triggers in the comment_roots table) less the top-level comments from
+// at on, so its cost does not grow with the thread; for one further back
+// it counts the comments before at.
+func (s *Store) CountRootsBefore(ctx context.Context, thread string, at comments.Cursor) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("sqlitestore: count top-level comments: %w", err)
+	}
+	key := toMicros(at.CreatedAt)
+	var total, from int
+	err := s.reader(ctx).QueryRowContext(ctx, rootsNearSQL, thread, key, at.ID, rootsNearEnd).Scan(&total, &from)
+	if err == nil && from < rootsNearEnd {
+		return total - from, nil
+	}
+	var n int
+	if err == nil {
+		err = s.reader(ctx).QueryRowContext(ctx, countRootsSQL, thread, key, at.ID).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlitestore: count top-level comments: %w", err)
+	}
+	return n, nil
 }

@@ -68,8 +68,24 @@
 // instead of failing halfway through.
 // [Store.CreateCommentGuarded] checks for duplicates and floods and
 // inserts inside one such transaction, so its guards hold across
-// processes. [Store.UpdatePost] checks the version in its UPDATE
-// statement.
+// processes. Concurrent guarded comments are committed in groups: one
+// writer goroutine judges and inserts every comment waiting in one
+// transaction, so they share one commit, and each call returns once its
+// group has committed. [Store.UpdatePost] checks the version in its
+// UPDATE statement.
+//
+// # Checkpoints and wait times
+//
+// A Store made by [Open] never checkpoints the write-ahead log on a
+// commit (its writer runs with wal_autocheckpoint=0): a goroutine of its
+// own runs a PASSIVE checkpoint on a separate connection every half second
+// after writes, and a TRUNCATE one at Close, so no request waits for a
+// checkpoint's writes and fsyncs. When readers keep the log from starting
+// over and it passes 16,384 pages, a RESTART checkpoint waits for them,
+// holding new writers back for that moment. A Store made by [New] leaves
+// checkpoints to SQLite's default, on commit. [Store.WriteStats] returns
+// histograms of where writes waited: for the writer, for SQLite's lock
+// (busy time), for a group, and how long checkpoints took.
 //
 // [Store.OnChange] hooks run in the writing goroutine after the commit and
 // before the write method returns; [Store.Changes] channels get the same

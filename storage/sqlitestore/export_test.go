@@ -3,6 +3,7 @@ package sqlitestore
 import (
 	"database/sql"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +82,16 @@ func Statements() []Statement {
 	c := &comments.Comment{Thread: "42", Source: "hi", Author: comments.Author{Email: "ann@example.com"}}
 	q, a = duplicateSQL(commentColumns, c)
 	add("duplicate look-up", q, a)
+	q, a = duplicateSQL(commentColumns, &comments.Comment{Thread: "42", Source: "hi", Author: comments.Author{UserID: "u1"}})
+	add("duplicate look-up by user", q, a)
+	q, a = duplicateSQL(commentColumns, &comments.Comment{Thread: "42", Source: "hi", Author: comments.Author{Name: "Ann"}})
+	add("duplicate look-up by name", q, a)
+	q, a = latestSQL(floodCols, "", "ann@example.com")
+	add("flood look-up by email", q, a)
+	add("top-level comments before one", countRootsSQL, []any{"42", now.UnixMicro(), 7})
+	add("top-level comments from one on", rootsFromSQL, []any{"42", now.UnixMicro(), 7, 256})
+	add("top-level comments of a thread", rootTotalSQL, []any{"42"})
+	add("top-level comments near the end", rootsNearSQL, []any{"42", now.UnixMicro(), 7, 256})
 	add("count approved per thread", `SELECT c.thread, count(*) FROM comments c INDEXED BY comments_by_thread_status
 		WHERE c.status = ? AND c.thread IN (?,?,?) GROUP BY c.thread`, []any{"approved", "1", "2", "3"})
 	add("has approved comment", `SELECT 1 FROM comments c INDEXED BY comments_by_email_status
@@ -133,3 +144,33 @@ func CreateAtVersion(tb testing.TB, path string, n int) {
 		tb.Fatal(err)
 	}
 }
+
+// MigrationVersion returns the version of the embedded migration called
+// name (its file name without the number and .sql), or fails the test.
+func MigrationVersion(tb testing.TB, name string) int {
+	tb.Helper()
+	ms, err := loadMigrations()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Name == name || strings.HasSuffix(m.Name, "_"+name) || strings.HasSuffix(m.Name, name+".sql") {
+			return m.Version
+		}
+	}
+	tb.Fatalf("no migration %q", name)
+	return 0
+}
+
+// HoldWriter makes s's comment writer call began with the size of each
+// group before it begins the group's transaction, and holds the
+// process's writer until release is called, so that a test can line
+// comments up behind it.
+func HoldWriter(s *Store, began func(n int)) (release func()) {
+	s.writer.began = began
+	s.writeMu.Lock()
+	return s.writeMu.Unlock
+}
+
+// Queued returns the number of guarded comments waiting for a group.
+func Queued(s *Store) int { return len(s.writer.queue) }

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/comments"
 	"github.com/folioblog/folio/storage/sqlitestore"
 )
 
@@ -248,3 +250,45 @@ func TestOpen_migrationDerivesImages(t *testing.T) {
 
 // fillBatchPosts is more posts than the migration reads in one batch.
 const fillBatchPosts = 450
+
+// TestOpen_migrationCountsTopLevelComments opens a database written before
+// the comment_roots table: the migration counts each thread's top-level
+// comments, and the triggers keep the count from then on.
+func TestOpen_migrationCountsTopLevelComments(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "folio.db")
+	sqlitestore.CreateAtVersion(t, path, sqlitestore.MigrationVersion(t, "comment_guards")-1)
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	insert := func(thread string, parent int64, status string, at int64) int64 {
+		res, err := db.Exec(`INSERT INTO comments (thread, parent_id, type, author_name, author_email, email_lower,
+			author_url, author_user_id, author_verified, source, html, status, decision_status, decision_rule,
+			decision_reason, ip, user_agent, created_at)
+			VALUES (?, ?, 'comment', 'Ann', 'ann@example.com', 'ann@example.com', '', '', 0, ?, '', ?, ?, '', '', '', '', ?)`,
+			thread, parent, fmt.Sprint("old comment ", at), status, status, at)
+		require.NoError(t, err)
+		id, err := res.LastInsertId()
+		require.NoError(t, err)
+		return id
+	}
+	a := insert("7", 0, "approved", 1)
+	insert("7", a, "approved", 2) // a reply
+	held := insert("7", 0, "pending", 3)
+	insert("7", held, "approved", 4) // its parent is held: top level
+	insert("7", 0, "approved", 5)
+	insert("8", 0, "approved", 6)
+	require.NoError(t, db.Close())
+
+	s, err := sqlitestore.Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	end := comments.Cursor{CreatedAt: time.UnixMicro(100).UTC(), ID: 100}
+	n, err := s.CountRootsBefore(ctx, "7", end)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "the migration counts the top-level comments already stored")
+	require.NoError(t, s.CreateComment(ctx, &comments.Comment{Thread: "7", Type: comments.TypeComment, Source: "new",
+		Status: comments.StatusApproved, CreatedAt: time.UnixMicro(50).UTC()}))
+	n, err = s.CountRootsBefore(ctx, "7", end)
+	require.NoError(t, err)
+	assert.Equal(t, 4, n, "the count goes on from there")
+}

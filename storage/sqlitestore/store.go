@@ -28,6 +28,7 @@ var (
 	_ blog.ChangeHook       = (*Store)(nil)
 	_ comments.Store        = (*Store)(nil)
 	_ comments.GuardedStore = (*Store)(nil)
+	_ comments.RootCounter  = (*Store)(nil)
 )
 
 // Synchronous is how hard SQLite works to make a commit durable: the
@@ -107,6 +108,10 @@ type Store struct {
 
 	feed changes.Hub
 
+	writer commentWriter // commits guarded comments in groups
+	ckpt   checkpointer  // checkpoints the WAL off the request path (Open only)
+	stats  writeStats
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -140,12 +145,16 @@ func Open(path string, opts ...Option) (*Store, error) {
 	base.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", cfg.busyTimeout.Milliseconds()))
 	base.Add("_pragma", "foreign_keys(1)")
 	base.Add("_pragma", "synchronous("+cfg.synchronous.String()+")")
+	base.Add("_pragma", "temp_store(MEMORY)")
 
 	wq := cloneValues(base)
 	wq.Add("_pragma", "journal_mode(WAL)")
 	// Statement journals (of the savepoints of a batch, say) in memory:
 	// they only ever serve to undo part of an open transaction.
 	wq.Add("_pragma", "temp_store(memory)")
+	// Commits never checkpoint: the checkpointer does, on its own
+	// connection.
+	wq.Add("_pragma", "wal_autocheckpoint(0)")
 	wq.Set("_txlock", "immediate")
 	writer, err := sql.Open("sqlite", fileDSN(path, wq))
 	if err != nil {
@@ -179,12 +188,22 @@ func Open(path string, opts ...Option) (*Store, error) {
 		reader.Close()
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
-	s, err := newStore(writer, reader, true)
+	ckpt, err := sql.Open("sqlite", fileDSN(path, base))
 	if err != nil {
 		writer.Close()
 		reader.Close()
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
+	ckpt.SetMaxOpenConns(1)
+	ckpt.SetConnMaxIdleTime(0)
+	s, err := newStore(writer, reader, true)
+	if err != nil {
+		writer.Close()
+		reader.Close()
+		ckpt.Close()
+		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
+	}
+	s.startCheckpointer(ckpt)
 	return s, nil
 }
 
@@ -235,6 +254,7 @@ func newStore(write, read *sql.DB, owned bool) (*Store, error) {
 		s.writeStmts.close()
 		return nil, err
 	}
+	s.startCommentWriter()
 	return s, nil
 }
 
@@ -243,8 +263,9 @@ func newStore(write, read *sql.DB, owned bool) (*Store, error) {
 // must not be used after Close.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.stopCommentWriter()
 		s.feed.Close()
-		err := errors.Join(s.readStmts.close(), s.writeStmts.close())
+		err := errors.Join(s.stopCheckpointer(), s.readStmts.close(), s.writeStmts.close())
 		if s.owned {
 			err = errors.Join(err, s.read.Close(), s.write.Close())
 		}
@@ -457,9 +478,13 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx querier) error) error {
 	if b := s.batchOf(ctx); b != nil {
 		return b.inBatch(ctx, fn)
 	}
+	t0 := time.Now()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	t1 := time.Now()
 	tx, err := s.write.BeginTx(ctx, nil)
+	s.stats.lockWait.record(t1.Sub(t0))
+	s.stats.begin.record(time.Since(t1))
 	if err != nil {
 		return err
 	}
@@ -470,7 +495,11 @@ func (s *Store) inWrite(ctx context.Context, fn func(tx querier) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.ckpt.dirty.Store(true)
+	return nil
 }
 
 // inRead runs fn in one read transaction, so that its statements see one

@@ -90,7 +90,7 @@
 //
 // # Comment rules
 //
-// [RunCommentStore] checks 33 rules. Always, for [comments.Store]:
+// [RunCommentStore] checks 35 rules. Always, for [comments.Store]:
 //
 //   - Create_AssignsIDs, Create_RejectsNonZeroID, Create_RoundTripsEveryField
 //   - Get_Missing_ErrNotFound, Get_ReturnsCopies
@@ -100,7 +100,8 @@
 //     List_DefaultLimit, List_MaxLimit, List_KeysetPagination,
 //     List_PaginationAfterDelete, List_PaginationDuringAppends
 //   - CountApproved_PerThread, HasApprovedComment_ByEmail,
-//     LatestComment_ByIPOrEmail, FindDuplicate_SameThreadSourceAndAuthor
+//     LatestComment_ByIPOrEmail, FindDuplicate_SameThreadSourceAndAuthor,
+//     FindDuplicate_WholeText
 //   - CancelledContext_WritesNothing
 //   - Concurrent_Creates, Concurrent_ReadWrite
 //
@@ -109,6 +110,7 @@
 //   - [comments.GuardedStore]: Guarded_Creates,
 //     Guarded_Duplicate_ErrDuplicate, Guarded_Flood_ErrFlood,
 //     Guarded_Concurrent, Guarded_CancelledContext_WritesNothing
+//   - [comments.RootCounter]: RootCounter_CountsTopLevelBefore
 //   - [blog.ChangeFeed]: ChangeFeed_ReportsCommentWrites
 //   - [blog.Batcher]: Batch_CommitsTogether (a reply to a comment of the
 //     same batch), Batch_Failed_WritesNothing (creates, updates, deletes

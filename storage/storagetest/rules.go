@@ -121,6 +121,7 @@ var commentRules = []commentRule{
 	{"HasApprovedComment_ByEmail", commentHasApprovedComment},
 	{"LatestComment_ByIPOrEmail", commentLatestComment},
 	{"FindDuplicate_SameThreadSourceAndAuthor", commentFindDuplicate},
+	{"FindDuplicate_WholeText", commentFindDuplicateWholeText},
 	{"CancelledContext_WritesNothing", commentCancelledContext},
 	{"Concurrent_Creates", commentConcurrentCreates},
 	{"Concurrent_ReadWrite", commentConcurrentReadWrite},
@@ -131,6 +132,9 @@ var commentRules = []commentRule{
 	{"Guarded_Flood_ErrFlood", commentGuardedFlood},
 	{"Guarded_Concurrent", commentGuardedConcurrent},
 	{"Guarded_CancelledContext_WritesNothing", commentGuardedCancelledContext},
+
+	// comments.RootCounter
+	{"RootCounter_CountsTopLevelBefore", commentCountRootsBefore},
 
 	// blog.ChangeFeed
 	{"ChangeFeed_ReportsCommentWrites", changeFeedReportsCommentWrites},
