@@ -229,6 +229,24 @@ type LikeStore interface {
 	CountLikes(ctx context.Context, postIDs []int64) (map[int64]int, error)
 }
 
+// TermCount is a tag or category with the number of posts visitors see
+// that carry it.
+type TermCount struct {
+	Term
+	Count int
+}
+
+// TermCounter is a Store that counts the posts of each tag or category,
+// for a categories widget or a tag cloud.
+type TermCounter interface {
+	// CountTerms returns every term of taxonomy ("tag" or "category")
+	// carried by a post of kind post whose status is published, or
+	// scheduled with a PublishedAt before before, with the number of such
+	// posts, ordered by slug; terms of no such post are left out. A term's
+	// name is the one its posts give it (any one, if they disagree).
+	CountTerms(ctx context.Context, taxonomy string, before time.Time) ([]TermCount, error)
+}
+
 // UnlikeStore is a LikeStore whose likes can be taken back, so a visitor
 // sees that they liked a post and may undo it.
 type UnlikeStore interface {

@@ -46,7 +46,7 @@
 //
 // # Post rules
 //
-// [RunPostStore] checks 44 rules. Always, for [blog.Store]:
+// [RunPostStore] checks 45 rules. Always, for [blog.Store]:
 //
 //   - Create_RoundTripsEveryField, Create_DistinctNonZeroIDs,
 //     Create_RejectsNonZeroID, Create_DuplicateSlug_ErrSlugTaken
@@ -71,6 +71,7 @@
 //     PostSearcher_TextNotMarkup
 //   - [blog.LikeStore]: Likes_OnePerVisitor, Likes_MissingPost_ErrNotFound,
 //     Likes_Concurrent
+//   - [blog.TermCounter]: Terms_CountVisiblePosts
 //   - [blog.UnlikeStore]: Unlike_TakesBackOneLike
 //   - [blog.RedirectStore]: Redirects_RoundTrip
 //   - [blog.LikeStore] or [blog.RedirectStore] (checking whichever it has):

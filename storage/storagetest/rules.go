@@ -69,6 +69,9 @@ var postRules = []postRule{
 	{"Likes_MissingPost_ErrNotFound", likesMissingPost},
 	{"Likes_Concurrent", likesConcurrent},
 
+	// blog.TermCounter
+	{"Terms_CountVisiblePosts", termsCountVisiblePosts},
+
 	// blog.UnlikeStore
 	{"Unlike_TakesBackOneLike", unlikeTakesBack},
 
