@@ -136,8 +136,9 @@
 //	.Search      the search box's current words
 //	.Status      the HTTP status being answered
 //	.Moderator   *Moderator when a moderator makes the request, else nil
-//	.Sidebar     (a method) the archive widgets, a *Sidebar: .List,
-//	             .Dropdown, .Calendar; computed on first call
+//	.Sidebar     (a method) the sidebar's widgets, a *Sidebar: .List,
+//	             .Dropdown, .Calendar, .Categories and .Tags (TermLinks);
+//	             computed on first call
 //
 // Functions every template may call:
 //

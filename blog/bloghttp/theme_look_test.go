@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,4 +131,35 @@ func TestAuthorLinks(t *testing.T) {
 	res := s.get("/author/ana-mar%C3%ADa/")
 	require.Equal(t, http.StatusOK, res.Code)
 	assert.Contains(t, res.Body.String(), "Harbour")
+}
+
+// TestSidebar_categoriesAndTagCloud checks the Categories widget and the
+// tag cloud: visible posts only, counts, links, sizes by use.
+func TestSidebar_categoriesAndTagCloud(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{})
+	terms := func(names ...string) []blog.Term {
+		out := make([]blog.Term, len(names))
+		for i, n := range names {
+			out[i] = blog.Term{Name: n}
+		}
+		return out
+	}
+	for i := range 4 {
+		s.post(fmt.Sprint("Walk ", i), day(1, i+1), func(p *blog.Post) {
+			p.Categories, p.Tags = terms("Walks"), terms("Sea")
+		})
+	}
+	s.post("Supper", day(1, 9), func(p *blog.Post) { p.Categories, p.Tags = terms("Food"), terms("Bread", "Sea") })
+	s.post("Unwritten", day(1, 10), func(p *blog.Post) {
+		p.Status, p.Categories, p.Tags = blog.StatusDraft, terms("Secret"), terms("Hidden")
+	})
+
+	body := s.get("/").Body.String()
+	assert.Contains(t, body, `<li class="cat-item"><a href="/category/food/">Food</a> (1)</li>`)
+	assert.Contains(t, body, `<li class="cat-item"><a href="/category/walks/">Walks</a> (4)</li>`)
+	assert.Less(t, strings.Index(body, "/category/food/"), strings.Index(body, "/category/walks/"), "by name")
+	assert.Contains(t, body, `<a class="tag-cloud-link tag-size-5" href="/tag/sea/" aria-label="Sea (5 posts)">Sea</a>`, "the most used tag is the largest")
+	assert.Contains(t, body, `<a class="tag-cloud-link tag-size-1" href="/tag/bread/" aria-label="Bread (1 post)">Bread</a>`)
+	assert.NotContains(t, body, "Secret", "a draft's category is not listed")
+	assert.NotContains(t, body, "Hidden", "nor its tag")
 }

@@ -5,8 +5,14 @@ package bloghttp
 // filled in by the Server before a template runs.
 
 import (
+	"cmp"
+	"context"
 	"html/template"
+	"math"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/folioblog/folio/archive"
@@ -43,11 +49,23 @@ type View struct {
 	sidebar  *Sidebar
 }
 
-// Sidebar is the archive widgets of the sidebar, as ready HTML.
+// Sidebar is the widgets of the sidebar: the archives as ready HTML, the
+// categories and the tag cloud.
 type Sidebar struct {
 	List     template.HTML // the months with posts, with their counts: "January 2013 (12)"
 	Dropdown template.HTML // the same months as a <select> that goes to the month chosen
 	Calendar template.HTML // the calendar of the page's month, or of the current one
+
+	Categories []TermLink // every category of the visible posts, by name; nil when the store cannot count them
+	Tags       []TermLink // the most used tags (at most 45), by name, for a tag cloud
+}
+
+// TermLink is a category or tag as a widget shows it.
+type TermLink struct {
+	Name  string
+	Path  string // the href of its page
+	Count int    // its visible posts
+	Size  int    // 1 (least used) to 5 (most used), for a tag cloud's classes
 }
 
 // Sidebar computes the archive widgets on its first call and returns the
@@ -78,6 +96,14 @@ func (v *View) Sidebar() (*Sidebar, error) {
 		List:     v.s.archive.MonthList(months, o),
 		Dropdown: v.s.archive.Dropdown(months, archive.ListOptions{CurrentYear: v.curYear, CurrentMonth: v.curMonth}),
 		Calendar: v.s.archive.Calendar(cal),
+	}
+	if v.s.blog.TermsEnabled() {
+		if v.sidebar.Categories, err = v.s.termLinks(ctx, blog.TaxonomyCategory, 0); err != nil {
+			return nil, err
+		}
+		if v.sidebar.Tags, err = v.s.termLinks(ctx, blog.TaxonomyTag, maxCloudTags); err != nil {
+			return nil, err
+		}
 	}
 	return v.sidebar, nil
 }
@@ -171,4 +197,37 @@ type Avatar struct {
 	URL      string // the src of an image (a Gravatar with [WithGravatar]); "" for initials
 	Initials string // up to two letters of the author's name, "?" for none
 	Class    string // "avatar-N": the colour of the circle, from folio.css
+}
+
+// maxCloudTags is how many tags the tag cloud shows, WordPress's number.
+const maxCloudTags = 45
+
+// termLinks returns the terms of taxonomy for a widget, ordered by name:
+// all of them, or the limit most used when limit is positive, each sized
+// 1 to 5 by its count.
+func (s *Server) termLinks(ctx context.Context, taxonomy string, limit int) ([]TermLink, error) {
+	terms, err := s.blog.Terms(ctx, taxonomy)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && len(terms) > limit {
+		slices.SortStableFunc(terms, func(a, b blog.TermCount) int { return cmp.Compare(b.Count, a.Count) })
+		terms = terms[:limit]
+	}
+	lo, hi := math.MaxInt, 0
+	for _, t := range terms {
+		lo, hi = min(lo, t.Count), max(hi, t.Count)
+	}
+	out := make([]TermLink, len(terms))
+	for i, t := range terms {
+		size := 3
+		if hi > lo {
+			size = 1 + 4*(t.Count-lo)/(hi-lo)
+		}
+		out[i] = TermLink{Name: t.Name, Path: s.Path("/" + taxonomy + "/" + url.PathEscape(t.Slug) + "/"), Count: t.Count, Size: size}
+	}
+	slices.SortStableFunc(out, func(a, b TermLink) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Path, b.Path))
+	})
+	return out, nil
 }
