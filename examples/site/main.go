@@ -59,6 +59,7 @@ const usage = `usage:
   site [flags] import FILE.xml   import a WordPress export (WXR) into the database
   site [flags] backup FILE       archive the SQLite database and the media while the site serves
   site [flags] restore FILE      restore an archive into an empty data directory (-force to replace)
+  site [flags] unseed            remove the sample content (what you edited or readers commented on stays)
 
 Flags may come before or after a subcommand and its file.
 
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBackup(ctx, cfg, cmd[1], stderr)
 	case len(cmd) > 0 && cmd[0] == "restore":
 		return runRestore(ctx, cfg, cmd[1], stderr)
+	case len(cmd) > 0 && cmd[0] == "unseed":
+		return runUnseed(ctx, cfg, stdout)
 	case len(cmd) > 0:
 		return runImport(ctx, cfg, cmd[1], stderr)
 	}
@@ -103,7 +106,9 @@ func parseArgs(args []string, stderr io.Writer) (config, []string, error) {
 	fs.StringVar(&cfg.adminToken, "admin-token", "", "moderator `TOKEN` (default $"+envAdminToken+", else random)")
 	fs.StringVar(&cfg.baseURL, "base-url", "", "public `URL` of the site (default http://ADDR/)")
 	fs.StringVar(&cfg.tz, "tz", "", "time zone of the site, an IANA `NAME` (default the machine's)")
-	fs.BoolVar(&cfg.seed, "seed", true, "add sample content to an empty database")
+	fs.BoolVar(&cfg.seed, "seed", true, "add sample content to an empty database (-seed=false: start empty)")
+	fs.StringVar(&cfg.title, "title", siteTitle, "the site's `TITLE`")
+	fs.StringVar(&cfg.tagline, "tagline", siteTagline, "the site's `TAGLINE`, under its title")
 	fs.StringVar(&cfg.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://`HOST:PORT`/metrics (default off; keep it private)")
 	fs.BoolVar(&cfg.force, "force", false, "restore: replace the database and media already in the data directory")
 	addProxyFlag(fs, &cfg)
@@ -127,6 +132,7 @@ func parseArgs(args []string, stderr io.Writer) (config, []string, error) {
 	}
 	switch {
 	case len(positional) == 0:
+	case len(positional) == 1 && positional[0] == "unseed":
 	case isFileCommand(positional[0]) && len(positional) == 2:
 	case isFileCommand(positional[0]):
 		fmt.Fprintf(stderr, "site: %s needs exactly one file\n", positional[0])

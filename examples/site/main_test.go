@@ -730,6 +730,7 @@ func Example_help() {
 	//   site [flags] import FILE.xml   import a WordPress export (WXR) into the database
 	//   site [flags] backup FILE       archive the SQLite database and the media while the site serves
 	//   site [flags] restore FILE      restore an archive into an empty data directory (-force to replace)
+	//   site [flags] unseed            remove the sample content (what you edited or readers commented on stays)
 	//
 	// Flags may come before or after a subcommand and its file.
 	//
@@ -753,9 +754,13 @@ func Example_help() {
 	//   -metrics-addr HOST:PORT
 	//     	serve Prometheus metrics at http://HOST:PORT/metrics (default off; keep it private)
 	//   -seed
-	//     	add sample content to an empty database (default true)
+	//     	add sample content to an empty database (-seed=false: start empty) (default true)
 	//   -slow-request D
 	//     	log every goroutine's stack when a request runs longer than D (default off)
+	//   -tagline TAGLINE
+	//     	the site's TAGLINE, under its title (default "A photo journal of slow travel")
+	//   -title TITLE
+	//     	the site's TITLE (default "Folio")
 	//   -trusted-proxy CIDR
 	//     	trust X-Forwarded-For from reverse proxies in CIDR (repeatable; default none)
 	//   -tz NAME

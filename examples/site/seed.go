@@ -146,7 +146,7 @@ func seedThread(ctx context.Context, svc *comments.Service, thread string, paren
 			Status:    comments.StatusApproved,
 			Decision:  comments.Decision{Status: comments.StatusApproved, Rule: comments.RuleTrusted, Reason: "approved: sample content"},
 			IP:        fmt.Sprintf("192.0.2.%d", 10+sc.Who),
-			UserAgent: "Mozilla/5.0 (sample content)",
+			UserAgent: sampleAgent,
 			CreatedAt: next().UTC(),
 		}
 		if sc.Pending {

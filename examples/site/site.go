@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -31,6 +32,8 @@ import (
 // config is what the site is built from: the flags, plus what run and the
 // tests set.
 type config struct {
+	title       string // the site's title; siteTitle if empty
+	tagline     string // and its tagline; siteTagline if empty
 	addr        string
 	dataDir     string
 	dsn         string
@@ -160,8 +163,8 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 		return nil, fmt.Errorf("admin token: %w", err)
 	}
 	if s.server, err = bloghttp.New(s.blog, s.comments, bloghttp.Site{
-		Title:    siteTitle,
-		Tagline:  siteTagline,
+		Title:    cmp.Or(cfg.title, siteTitle),
+		Tagline:  cmp.Or(cfg.tagline, siteTagline),
 		Language: "en",
 		Author:   journalAuthor.Name,
 		BaseURL:  cfg.baseURL,
@@ -175,6 +178,9 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 	}
 
 	media := filepath.Join(cfg.dataDir, mediaDir)
+	if _, err := os.Stat(filepath.Join(cfg.dataDir, unseededFile)); err == nil {
+		cfg.seed = false // the owner removed the sample content: never again
+	}
 	if cfg.seed {
 		if s.seeded, err = seedIfEmpty(ctx, s.blog, s.comments, media, cfg.now()); err != nil {
 			return nil, err
