@@ -192,6 +192,9 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /media/{file}", mediaHandler(media))
 	mux.Handle("/", s.server)
+	if err := mountMicropub(mux, s.blog, strings.TrimSuffix(cfg.baseURL, "/"), cfg.adminToken, journalAuthor, nil); err != nil {
+		return nil, err
+	}
 	if err := s.metrics.watch(s.server, st); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
