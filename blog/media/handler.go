@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"path"
 	"strings"
 
 	"gocloud.dev/gcerrors"
@@ -90,7 +92,15 @@ func (l *Library) FileHandler() http.Handler {
 		etag := `"` + strings.SplitN(key, "-", 2)[0] + `"`
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		w.Header().Set("Content-Type", rd.ContentType())
+		ct := rd.ContentType()
+		if ct == "" || ct == "application/octet-stream" {
+			// A bucket that keeps no metadata (fileblob without its
+			// sidecar files): the key's extension is the stored type's.
+			if byExt := mime.TypeByExtension(path.Ext(key)); byExt != "" {
+				ct = byExt
+			}
+		}
+		w.Header().Set("Content-Type", ct)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if r.Header.Get("If-None-Match") == etag {
 			w.WriteHeader(http.StatusNotModified)

@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -55,4 +61,52 @@ func requestBody(t testing.TB, h http.Handler, target, body string, header http.
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w.Result(), w.Body.String()
+}
+
+// A photo sent to the media endpoint lands in the media library under the
+// media folder (so backups hold it), stripped and served from its URL; an
+// HTML file is refused.
+func TestSite_MicropubMedia(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig(dir)
+	cfg.seed = false
+	s := openSite(t, cfg)
+
+	upload := func(name string, data []byte, auth http.Header) *http.Response {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, err := mw.CreateFormFile("file", name)
+		require.NoError(t, err)
+		_, err = fw.Write(data)
+		require.NoError(t, err)
+		require.NoError(t, mw.Close())
+		r := httptest.NewRequest(http.MethodPost, "/micropub/media", &body)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		for k, v := range auth {
+			r.Header[k] = v
+		}
+		w := httptest.NewRecorder()
+		s.handler.ServeHTTP(w, r)
+		return w.Result()
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 8, 6))
+	var pngData bytes.Buffer
+	require.NoError(t, png.Encode(&pngData, img))
+
+	assert.Equal(t, http.StatusUnauthorized, upload("a.png", pngData.Bytes(), nil).StatusCode)
+	assert.Equal(t, http.StatusUnsupportedMediaType, upload("a.png", []byte("<html><script>x</script></html>"), bearer()).StatusCode)
+
+	res := upload("harbour.png", pngData.Bytes(), bearer())
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+	loc := res.Header.Get("Location")
+	require.True(t, strings.HasPrefix(loc, cfg.baseURL+"uploads/"), loc)
+	u, err := url.Parse(loc)
+	require.NoError(t, err)
+	got, body := get(t, s.handler, u.Path)
+	require.Equal(t, http.StatusOK, got.StatusCode)
+	assert.Equal(t, "image/png", got.Header.Get("Content-Type"))
+	cfgImg, err := png.DecodeConfig(strings.NewReader(body))
+	require.NoError(t, err)
+	assert.Equal(t, 8, cfgImg.Width)
+	assert.FileExists(t, filepath.Join(dir, mediaDir, uploadsPrefix, path.Base(u.Path)), "kept in the media folder, which backups copy")
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"gocloud.dev/blob"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -82,7 +83,8 @@ type site struct {
 	cfg      config
 	store    store
 	closeDB  func() error
-	dbName   string // for messages: the file or "PostgreSQL"
+	uploads  *blob.Bucket // the media library's, closed with the site
+	dbName   string       // for messages: the file or "PostgreSQL"
 	blog     *blog.Blog
 	comments *comments.Service
 	server   *bloghttp.Server
@@ -192,7 +194,14 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /media/{file}", mediaHandler(media))
 	mux.Handle("/", s.server)
-	if err := mountMicropub(mux, s.blog, strings.TrimSuffix(cfg.baseURL, "/"), cfg.adminToken, journalAuthor, nil); err != nil {
+	lib, uploads, err := openLibrary(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.uploads = uploads
+	mountLibrary(mux, lib)
+	if err := mountMicropub(mux, s.blog, strings.TrimSuffix(cfg.baseURL, "/"), cfg.adminToken, journalAuthor, lib); err != nil {
+		uploads.Close()
 		return nil, err
 	}
 	if err := s.metrics.watch(s.server, st); err != nil {
@@ -203,7 +212,12 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 }
 
 // Close closes the database.
-func (s *site) Close() error { return s.closeDB() }
+func (s *site) Close() error {
+	if s.uploads != nil {
+		s.uploads.Close()
+	}
+	return s.closeDB()
+}
 
 // The sample site's name.
 const (
