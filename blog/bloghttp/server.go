@@ -63,6 +63,7 @@ type Server struct {
 	gravatar     bool                                        // avatars from Gravatar rather than initials
 	crossOrigin  *http.CrossOriginProtection                 // refuses cross-site POSTs of the public forms
 	identity     func(*http.Request) (comments.Author, bool) // the host's signed-in reader
+	links        []Link                                      // discovery links for every page
 
 	commentForm http.Handler
 	mux         *http.ServeMux
@@ -111,6 +112,22 @@ type config struct {
 	clientIP     func(*http.Request) string
 	cacheBytes   int64
 	identity     func(*http.Request) (comments.Author, bool)
+	links        []Link
+}
+
+// Link is a discovery link every page announces, in its <head> and in a
+// Link header: a Micropub endpoint (rel "micropub"), a media endpoint, a
+// WebSub hub, an IndieAuth endpoint.
+type Link struct {
+	Rel  string // a link relation: "micropub"
+	Href string // an absolute URL, or a path from the site's root
+}
+
+// WithLinks makes every page announce links (see [Link]), as clients such
+// as Micropub's discover their endpoints. A link without a rel or href is
+// an error from [New].
+func WithLinks(links ...Link) Option {
+	return func(c *config) { c.links = append(c.links, links...) }
 }
 
 // Option configures a [Server].
@@ -238,6 +255,11 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 	case c.secret != nil && len(c.secret) < 32:
 		return nil, &blog.ValidationError{Field: "secret", Reason: fmt.Sprintf("%d bytes, at least 32 needed", len(c.secret))}
 	}
+	for _, l := range c.links {
+		if l.Rel == "" || l.Href == "" || strings.ContainsAny(l.Rel+l.Href, "<>\"\r\n ") {
+			return nil, &blog.ValidationError{Field: "links", Reason: fmt.Sprintf("rel %q href %q: both needed, without spaces, quotes or angle brackets", l.Rel, l.Href)}
+		}
+	}
 	if site.Language == "" {
 		site.Language = "en"
 	}
@@ -268,6 +290,7 @@ func New(b *blog.Blog, cs *comments.Service, site Site, opts ...Option) (*Server
 		commentsPage: c.commentsPage,
 		firstWeekday: c.firstWeekday,
 		identity:     c.identity,
+		links:        c.links,
 		clientIP:     c.clientIP,
 		gravatar:     c.gravatar,
 		crossOrigin:  http.NewCrossOriginProtection(),
@@ -398,6 +421,9 @@ func (s *Server) routes(m *http.ServeMux) {
 // ServeHTTP serves a request for a path under the site's base URL.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setSecurityHeaders(w.Header(), r)
+	for _, l := range s.links {
+		w.Header().Add("Link", "<"+l.Href+`>; rel="`+l.Rel+`"`)
+	}
 	if clean := cleanPath(r.URL.Path); clean != r.URL.Path && r.Method != http.MethodConnect {
 		// Redirect here, before the prefix is stripped: the mux's own
 		// redirect would lose the prefix.

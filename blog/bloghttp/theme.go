@@ -41,7 +41,7 @@ func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme.Theme, error) {
 
 // newView returns the view of a page with data, for r.
 func (s *Server) newView(r *http.Request, status int, data any) *View {
-	v := &View{Site: s.site, Page: data, Status: status, OGType: "website", s: s, r: r}
+	v := &View{Site: s.site, Page: data, Status: status, OGType: "website", Links: s.links, s: s, r: r}
 	if m, ok := s.auth.Authorize(r); ok {
 		v.Moderator = &m
 	}

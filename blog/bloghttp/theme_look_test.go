@@ -163,3 +163,23 @@ func TestSidebar_categoriesAndTagCloud(t *testing.T) {
 	assert.NotContains(t, body, "Secret", "a draft's category is not listed")
 	assert.NotContains(t, body, "Hidden", "nor its tag")
 }
+
+// TestWithLinks checks that discovery links reach every page's <head> and
+// Link header, and that a malformed one is refused.
+func TestWithLinks(t *testing.T) {
+	s := newPageSite(t, pageSiteConfig{opts: []bloghttp.Option{bloghttp.WithLinks(
+		bloghttp.Link{Rel: "micropub", Href: "https://example.com/micropub"},
+		bloghttp.Link{Rel: "media-endpoint", Href: "/micropub/media"},
+	)}})
+	p := s.post("Harbour", day(1, 2), nil)
+	for _, path := range []string{"/", s.srv.PostPath(p)} {
+		res := s.get(path)
+		assert.Equal(t, []string{`<https://example.com/micropub>; rel="micropub"`, `</micropub/media>; rel="media-endpoint"`}, res.Header().Values("Link"), path)
+		assert.Contains(t, res.Body.String(), `<link rel="micropub" href="https://example.com/micropub">`, path)
+	}
+	for _, bad := range []bloghttp.Link{{Rel: "micropub"}, {Href: "/x"}, {Rel: "micropub", Href: `/x>; rel="evil`}} {
+		_, err := bloghttp.New(s.blog, s.cs, bloghttp.Site{Title: "T", BaseURL: "http://example.com/"}, bloghttp.WithLinks(bad))
+		var ve *blog.ValidationError
+		assert.ErrorAs(t, err, &ve, "%+v", bad)
+	}
+}

@@ -39,6 +39,7 @@ type View struct {
 	Search      string     // the words in the search box
 	Status      int        // the HTTP status being answered
 	Moderator   *Moderator // the moderator making the request, or nil
+	Links       []Link     // the discovery links of WithLinks, for <link> in <head>
 
 	s        *Server
 	r        *http.Request

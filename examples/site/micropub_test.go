@@ -31,6 +31,9 @@ func TestSite_Micropub(t *testing.T) {
 	res, page := get(t, h, u.Path)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	assert.Contains(t, page, "First words")
+	home, homePage := get(t, h, "/")
+	assert.Contains(t, home.Header.Values("Link"), `<http://127.0.0.1:8080/micropub>; rel="micropub"`, "discovery by header")
+	assert.Contains(t, homePage, `<link rel="micropub" href="http://127.0.0.1:8080/micropub">`, "and in the page")
 
 	res, body = request(t, h, http.MethodPost, "/micropub", url.Values{"h": {"entry"}, "content": {"x"}}, nil)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode, body)

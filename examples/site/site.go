@@ -175,6 +175,11 @@ func newSite(ctx context.Context, cfg config) (s *site, err error) {
 		bloghttp.WithAuthorizer(auth),
 		bloghttp.WithSecret(deriveKey(secret, "blog pages")),
 		bloghttp.WithClientIP(proxyClientIP(cfg)),
+		// Micropub clients find the endpoints here (mountMicropub).
+		bloghttp.WithLinks(
+			bloghttp.Link{Rel: "micropub", Href: cfg.baseURL + "micropub"},
+			bloghttp.Link{Rel: "media-endpoint", Href: cfg.baseURL + "micropub/media"},
+		),
 	); err != nil {
 		return nil, err
 	}
