@@ -75,8 +75,8 @@ func TestSyncHugo(t *testing.T) {
 	}
 
 	for path, want := range map[string]*blog.Post{
-		"/old/walk-by-the-sea/":  walk,
-		"/2023/05/bundle/":       walk,
+		"/old/walk-by-the-sea/":   walk,
+		"/2023/05/bundle/":        walk,
 		"/2023/06/reading-files/": files,
 	} {
 		id, err := b.OldPathPostID(ctx, path)
