@@ -8,10 +8,11 @@ import (
 var (
 	hugoHighlight   = regexp.MustCompile(`(?s)\{\{[<%]\s*highlight\s+([\w+#-]*)[^}]*?[>%]\}\}\r?\n?(.*?)\r?\n?\{\{[<%]\s*/highlight\s*[>%]\}\}`)
 	liquidHighlight = regexp.MustCompile(`(?s)\{%-?\s*highlight\s+([\w+#-]*)[^%]*?-?%\}\r?\n?(.*?)\r?\n?\{%-?\s*endhighlight\s*-?%\}`)
-	hugoTag         = regexp.MustCompile(`\{\{[<%]\s*(/?)\s*([\w.-]*)((?:[^}"]|"[^"]*")*?)\s*[>%]\}\}`)
+	hugoTag         = regexp.MustCompile(`\{\{[<%]\s*(/?)\s*([\w.-]*)((?:[^}"]|"(?:[^"\\]|\\.)*")*?)\s*[>%]\}\}`)
 	liquidTag       = regexp.MustCompile(`\{%-?\s*(\w*)((?:[^%"]|"[^"]*")*?)-?%\}`)
 	liquidOutput    = regexp.MustCompile(`\{\{-?\s*((?:[^}<%"]|"[^"]*")*?)-?\}\}`)
-	attr            = regexp.MustCompile(`([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))|"([^"]*)"|(\S+)`)
+	attr            = regexp.MustCompile(`([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))|"((?:[^"\\]|\\.)*)"|(\S+)`)
+	unescape        = strings.NewReplacer(`\"`, `"`, `\\`, `\`)
 )
 
 // resolver finds the Folio path of another file of the tree, for ref,
@@ -108,9 +109,9 @@ func parseAttrs(s string) (named map[string]string, pos []string) {
 	for _, m := range attr.FindAllStringSubmatch(s, -1) {
 		switch {
 		case m[1] != "":
-			named[m[1]] = m[2] + m[3] + m[4]
+			named[m[1]] = unescape.Replace(m[2]) + m[3] + m[4]
 		case m[5] != "":
-			pos = append(pos, m[5])
+			pos = append(pos, unescape.Replace(m[5]))
 		default:
 			pos = append(pos, m[6])
 		}
