@@ -549,3 +549,15 @@ func hashOf(d *doc) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }
+
+// String is the summary a person reads at the end of an import: the counts,
+// then one line per warning.
+func (s *Summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s tree: imported %d, updated %d, unchanged %d, unpublished %d, old URLs kept %d, placeholders %d, warnings %d\n",
+		s.Layout, s.Imported, s.Updated, s.Unchanged, s.Unpublished, s.Redirects, s.Placeholders, len(s.Warnings))
+	for _, w := range s.Warnings {
+		fmt.Fprintf(&b, "  warning: %s\n", w)
+	}
+	return b.String()
+}
