@@ -36,6 +36,13 @@ type site struct {
 	layout     Layout
 	files      []file
 	permalinks map[string]string // Hugo: section → pattern; Jekyll: "" → pattern
+	resources  map[string][]resource // a page bundle's folder → its files
+}
+
+// resource is a file of a Hugo page bundle beside its index.md.
+type resource struct {
+	path string
+	data []byte
 }
 
 type file struct {
@@ -71,8 +78,8 @@ func isDir(fsys fs.FS, name string) bool {
 }
 
 // walk reads the Markdown files of fsys, refusing and reporting what it must.
-func walk(fsys fs.FS, maxBytes int64, warn func(file string, line int, msg string)) (*site, error) {
-	s := &site{permalinks: map[string]string{}}
+func walk(fsys fs.FS, maxBytes int64, media bool, warn func(file string, line int, msg string)) (*site, error) {
+	s := &site{permalinks: map[string]string{}, resources: map[string][]resource{}}
 	var cfg string
 	s.layout, cfg = detect(fsys)
 	var roots []string
@@ -123,9 +130,23 @@ func walk(fsys fs.FS, maxBytes int64, warn func(file string, line int, msg strin
 			}
 			isMD := strings.EqualFold(path.Ext(name), ".md") || strings.EqualFold(path.Ext(name), ".markdown")
 			if !isMD {
-				if s.layout == Hugo && isBundle(fsys, path.Dir(p)) {
-					warn(p, 0, "page bundle resource not imported: copy it into the media library")
+				if s.layout != Hugo || !isBundle(fsys, path.Dir(p)) {
+					return nil
 				}
+				if !media {
+					warn(p, 0, "page bundle resource not imported: no media library given")
+					return nil
+				}
+				if fi.Size() > maxBytes {
+					warn(p, 0, fmt.Sprintf("file of %d bytes refused: over the %d byte cap", fi.Size(), maxBytes))
+					return nil
+				}
+				data, err := fs.ReadFile(fsys, p)
+				if err != nil {
+					warn(p, 0, err.Error())
+					return nil
+				}
+				s.resources[path.Dir(p)] = append(s.resources[path.Dir(p)], resource{path: p, data: data})
 				return nil
 			}
 			if s.layout == Hugo && strings.HasPrefix(name, "_index.") {

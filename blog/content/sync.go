@@ -1,12 +1,14 @@
 package content
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -28,9 +30,20 @@ type Options struct {
 	// Progress, when set, is called after each file with the number done
 	// and the total.
 	Progress func(done, total int)
+	// Media, when set, stores the files of Hugo page bundles (the images
+	// beside an index.md), and links to them in the post are rewritten to
+	// the URLs it returns. Without it they are reported as warnings.
+	Media Media
 	// BatchSize is the number of new posts written per Blog.ImportBatch;
 	// zero is 500.
 	BatchSize int
+}
+
+// Media is a media library: Store keeps the file read from r under a name
+// derived from filename (a path in the tree, such as
+// "content/posts/walk/gull.png") and returns the URL it is served at.
+type Media interface {
+	Store(ctx context.Context, filename string, r io.Reader) (url string, err error)
 }
 
 // Warning is a file Sync skipped or a part of one it could not carry over.
@@ -103,7 +116,7 @@ func Sync(ctx context.Context, b *blog.Blog, fsys fs.FS, opts Options) (*Summary
 	warn := func(file string, line int, msg string) {
 		sum.Warnings = append(sum.Warnings, Warning{File: file, Line: line, Message: msg})
 	}
-	s, err := walk(fsys, opts.MaxFileBytes, warn)
+	s, err := walk(fsys, opts.MaxFileBytes, opts.Media != nil, warn)
 	if err != nil {
 		return sum, fmt.Errorf("content: %w", err)
 	}
@@ -195,7 +208,16 @@ func Sync(ctx context.Context, b *blog.Blog, fsys fs.FS, opts Options) (*Summary
 			d.post.UpdatedAt = d.fm.Lastmod
 		}
 		d.oldURLs = oldURLs(s, d)
-		d.hash = hashOf(d)
+		var res []resource
+		if path.Base(d.path) == "index.md" {
+			res = s.resources[path.Dir(d.path)]
+		}
+		d.hash = hashOf(d, res)
+		if !d.known || d.entry.Hash != d.hash {
+			if err := storeMedia(ctx, opts.Media, d, res); err != nil {
+				return sum, saveOnError(ctx, opts.State, state, err)
+			}
+		}
 		switch {
 		case d.known && d.entry.Hash == d.hash:
 			sum.Unchanged++
@@ -536,17 +558,43 @@ func titleFromSlug(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// hashOf is the hash of everything Sync writes for d.
-func hashOf(d *doc) string {
+// storeMedia puts a bundle's files into the media library and points the
+// post's links and images at them.
+func storeMedia(ctx context.Context, m Media, d *doc, res []resource) error {
+	for _, r := range res {
+		url, err := m.Store(ctx, r.path, bytes.NewReader(r.data))
+		if err != nil {
+			return fmt.Errorf("content: %s: %w", r.path, err)
+		}
+		name := path.Base(r.path)
+		src := d.post.Source
+		for _, prefix := range []string{"](", `src="`, "]: "} {
+			src = strings.ReplaceAll(src, prefix+"./"+name, prefix+url)
+			src = strings.ReplaceAll(src, prefix+name, prefix+url)
+		}
+		d.post.Source = src
+	}
+	return nil
+}
+
+// hashOf is the hash of everything Sync writes for d, with the bundle's
+// files.
+func hashOf(d *doc, res []resource) string {
 	p := *d.post
 	if p.Status == blog.StatusScheduled {
 		p.Status = blog.StatusPublished // a scheduled post's time coming is no change
 	}
+	h := sha256.New()
 	data, _ := json.Marshal(struct {
 		P   *blog.Post
 		Old []string
 	}{&p, d.oldURLs})
-	sum := sha256.Sum256(data)
+	h.Write(data)
+	for _, r := range res {
+		fmt.Fprintf(h, "\x00%s\x00%d\x00", r.path, len(r.data))
+		h.Write(r.data)
+	}
+	sum := h.Sum(nil)
 	return hex.EncodeToString(sum[:])
 }
 

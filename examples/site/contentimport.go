@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"mime"
 	"os"
+	"path"
 	"path/filepath"
 	"time"
 
@@ -43,7 +45,11 @@ func runContentImport(ctx context.Context, cfg config, dir string, stderr io.Wri
 
 	bar := newImportBar(stderr)
 	fmt.Fprintf(cfg.out, "importing %s into %s\n", dir, dbName)
-	res, err := content.Sync(ctx, b, os.DirFS(abs), content.Options{State: state, Progress: bar.contentFiles})
+	res, err := content.Sync(ctx, b, os.DirFS(abs), content.Options{
+		State:    state,
+		Progress: bar.contentFiles,
+		Media:    bundleMedia{&mediaDirStore{dir: filepath.Join(cfg.dataDir, mediaDir)}},
+	})
 	bar.finish()
 	if res != nil {
 		fmt.Fprint(cfg.out, res.String())
@@ -69,4 +75,16 @@ func (b *importBar) contentFiles(done, total int) {
 		)
 	}
 	b.bar.Set(done)
+}
+
+// bundleMedia keeps the images of Hugo page bundles in the folder the site
+// serves at /media/, as a WXR import keeps WordPress's.
+type bundleMedia struct{ m *mediaDirStore }
+
+func (b bundleMedia) Store(ctx context.Context, filename string, r io.Reader) (string, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return "", err
+	}
+	return b.m.PutMedia(ctx, filename, mime.TypeByExtension(path.Ext(filename)), data)
 }

@@ -42,3 +42,23 @@ func TestRun_ImportJekyll(t *testing.T) {
 	res, _ = get(t, s.handler, "/later/")
 	assert.NotEqual(t, http.StatusOK, res.StatusCode, "a draft stays private")
 }
+
+func TestRun_ImportHugoBundle(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	hugo := filepath.Join("..", "..", "blog", "content", "testdata", "hugo")
+	require.NoError(t, run(context.Background(), []string{"-data", dir, "-tz", "UTC", "import", hugo}, &out, io.Discard), out.String())
+	assert.Contains(t, out.String(), "hugo tree: imported 4")
+	assert.Contains(t, out.String(), "placeholders 1")
+
+	s := openSite(t, testConfig(dir))
+	res, body := get(t, s.handler, "/2023/05/14/bundle/")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	assert.Contains(t, body, `src="/media/wp-content-posts-bundle-gull.png"`, "the bundle's image is in the media library")
+	assert.Contains(t, body, "[unsupported shortcode: tweet]")
+	assert.NotContains(t, body, "{{&lt;")
+	res, _ = get(t, s.handler, "/media/wp-content-posts-bundle-gull.png")
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	res, _ = get(t, s.handler, "/old/walk-by-the-sea/")
+	assert.Equal(t, http.StatusMovedPermanently, res.StatusCode)
+}
