@@ -35,7 +35,7 @@ func (l Layout) String() string {
 type site struct {
 	layout     Layout
 	files      []file
-	permalinks map[string]string // Hugo: section → pattern; Jekyll: "" → pattern
+	permalinks map[string]string     // Hugo: section → pattern; Jekyll: "" → pattern
 	resources  map[string][]resource // a page bundle's folder → its files
 }
 
