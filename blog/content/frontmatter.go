@@ -67,17 +67,20 @@ func Parse(name string, src []byte, loc *time.Location) (FrontMatter, []byte, er
 		}
 		body = rest
 		if fence == "---" {
-			err = yaml.Unmarshal(head, &raw)
+			var doc yaml.Node
+			if err = yaml.Unmarshal(head, &doc); err == nil && len(doc.Content) > 0 {
+				err = doc.Content[0].Decode(&raw)
+			}
 			if err != nil {
 				return fm, nil, &ParseError{File: name, Line: 1 + yamlLine(err), Err: err}
 			}
 			// YAML reads a date without a zone as UTC: take the text
 			// instead, so that such dates are in the site's zone.
-			var nodes map[string]yaml.Node
-			if yaml.Unmarshal(head, &nodes) == nil {
-				for _, k := range dateKeys {
-					if n, ok := nodes[k]; ok && n.Kind == yaml.ScalarNode {
-						raw[k] = n.Value
+			if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
+				m := doc.Content[0].Content
+				for i := 0; i+1 < len(m); i += 2 {
+					if isDateKey(m[i].Value) && m[i+1].Kind == yaml.ScalarNode {
+						raw[m[i].Value] = m[i+1].Value
 					}
 				}
 			}
@@ -252,6 +255,15 @@ func list(v any) []string {
 }
 
 var dateKeys = []string{"date", "publishDate", "publishdate", "expiryDate", "expirydate", "lastmod"}
+
+func isDateKey(k string) bool {
+	for _, d := range dateKeys {
+		if d == k {
+			return true
+		}
+	}
+	return false
+}
 
 var dateLayouts = []string{
 	"2006-01-02T15:04:05",

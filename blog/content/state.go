@@ -17,6 +17,7 @@ import (
 type Entry struct {
 	PostID int64  `json:"post_id"`
 	Hash   string `json:"hash"`
+	Slug   string `json:"slug,omitempty"` // the slug the post was given
 }
 
 // State keeps the path → post map between runs of [Sync]. Load returns an

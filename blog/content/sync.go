@@ -233,7 +233,7 @@ func Sync(ctx context.Context, b *blog.Blog, fsys fs.FS, opts Options) (*Summary
 			if err := addOldPaths(ctx, b, d, sum, warn); err != nil {
 				return sum, saveOnError(ctx, opts.State, state, err)
 			}
-			state[d.key] = Entry{PostID: d.entry.PostID, Hash: d.hash}
+			state[d.key] = Entry{PostID: d.entry.PostID, Hash: d.hash, Slug: d.slug}
 			sum.Updated++
 			progress()
 		default:
@@ -278,7 +278,7 @@ func Sync(ctx context.Context, b *blog.Blog, fsys fs.FS, opts Options) (*Summary
 			if err := addOldPaths(ctx, b, d, sum, warn); err != nil {
 				return sum, saveOnError(ctx, opts.State, state, err)
 			}
-			state[d.key] = Entry{PostID: stored[j].ID, Hash: d.hash}
+			state[d.key] = Entry{PostID: stored[j].ID, Hash: d.hash, Slug: stored[j].Slug}
 			sum.Imported++
 			progress()
 		}
@@ -306,7 +306,7 @@ func Sync(ctx context.Context, b *blog.Blog, fsys fs.FS, opts Options) (*Summary
 				return sum, saveOnError(ctx, opts.State, state, fmt.Errorf("content: unpublish %s: %w", k, err))
 			}
 		}
-		state[k] = Entry{PostID: e.PostID}
+		state[k] = Entry{PostID: e.PostID, Slug: e.Slug}
 		sum.Unpublished++
 	}
 	if err := opts.State.Save(ctx, state); err != nil {
@@ -373,6 +373,9 @@ func uniqueSlug(ctx context.Context, b *blog.Blog, d *doc, taken map[string]bool
 	base := d.slug
 	for i := 2; ; i++ {
 		if !taken[d.slug] {
+			if d.known && d.entry.Slug == d.slug {
+				break // the post's own slug, from the last run
+			}
 			p, err := b.GetPostBySlug(ctx, d.slug)
 			if errors.Is(err, blog.ErrNotFound) || (err == nil && d.known && p.ID == d.entry.PostID) {
 				break
