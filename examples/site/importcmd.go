@@ -28,6 +28,9 @@ func runImport(ctx context.Context, cfg config, file string, stderr io.Writer) e
 	if cfg.loc == nil {
 		cfg.loc = time.Local
 	}
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		return runContentImport(ctx, cfg, file, stderr) // a Hugo, Jekyll or Markdown tree
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
