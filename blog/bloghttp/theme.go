@@ -7,7 +7,9 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"github.com/folioblog/folio/comments/commentshttp"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -68,10 +70,17 @@ func (s *Server) renderView(w http.ResponseWriter, r *http.Request, name string,
 	}()
 	if err := s.execute(buf, name, v); err != nil {
 		s.log.ErrorContext(r.Context(), "bloghttp: page template failed", "template", name, "path", r.URL.Path, "err", err)
+		status := http.StatusInternalServerError
+		if errors.Is(err, ErrUnavailable) {
+			// A widget's read (the sidebar's) lost the store: as any
+			// other read would, answer 503 and let the visitor retry.
+			status = http.StatusServiceUnavailable
+			w.Header().Set("Retry-After", commentshttp.UnavailableRetryAfter)
+		}
 		if name == "error.html" {
-			plainError(w, http.StatusInternalServerError)
+			plainError(w, status)
 		} else {
-			s.errorPage(w, r, http.StatusInternalServerError)
+			s.errorPage(w, r, status)
 		}
 		return
 	}

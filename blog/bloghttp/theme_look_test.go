@@ -1,9 +1,11 @@
 package bloghttp_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,7 +15,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/folioblog/folio/blog"
+	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/bloghttp"
+	"github.com/folioblog/folio/comments"
+	"github.com/folioblog/folio/storage/memstore"
 )
 
 // TestAvatars_spreadEvenly checks that initials avatars use every colour
@@ -182,4 +187,32 @@ func TestWithLinks(t *testing.T) {
 		var ve *blog.ValidationError
 		assert.ErrorAs(t, err, &ve, "%+v", bad)
 	}
+}
+
+// lostTermsStore is a store whose term counts fail as a dropped database
+// connection does.
+type lostTermsStore struct{ blog.Store }
+
+func (lostTermsStore) CountTerms(context.Context, string, time.Time) ([]blog.TermCount, error) {
+	return nil, fmt.Errorf("terms: connection reset: %w", blog.ErrUnavailable)
+}
+
+// TestSidebar_storeLost checks that a sidebar widget that loses the store
+// answers 503 with Retry-After, as any other read does, not 500.
+func TestSidebar_storeLost(t *testing.T) {
+	st := memstore.New()
+	b, err := blog.New(lostTermsStore{st})
+	require.NoError(t, err)
+	cs, err := comments.NewService(st, blogcomments.Threads(b), comments.WithTokenKey([]byte(strings.Repeat("k", 32))))
+	require.NoError(t, err)
+	srv, err := bloghttp.New(b, cs, bloghttp.Site{Title: "Notes", BaseURL: "http://example.com/"},
+		bloghttp.WithSecret([]byte(strings.Repeat("s", 32))), bloghttp.WithLogger(discardLogger()))
+	require.NoError(t, err)
+	_, err = b.CreatePost(t.Context(), &blog.Post{Title: "Harbour", Source: "x", Status: blog.StatusPublished})
+	require.NoError(t, err)
+
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	assert.NotEmpty(t, w.Header().Get("Retry-After"))
 }
