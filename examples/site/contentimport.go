@@ -14,7 +14,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/content"
 )
 
@@ -28,18 +27,11 @@ func runContentImport(ctx context.Context, cfg config, dir string, stderr io.Wri
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
-		return fmt.Errorf("import: data directory: %w", err)
-	}
-	st, closeDB, dbName, err := openStore(ctx, cfg)
+	b, _, closeDB, dbName, err := openBlog(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer closeDB()
-	b, err := blog.New(st, blog.WithLocation(cfg.loc), blog.WithLogger(cfg.log))
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
 	sum := sha256.Sum256([]byte(abs))
 	state := content.FileState(filepath.Join(cfg.dataDir, "content-"+hex.EncodeToString(sum[:6])+".json"))
 

@@ -15,7 +15,6 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/folioblog/folio/blog"
 	"github.com/folioblog/folio/blog/blogcomments"
 	"github.com/folioblog/folio/blog/wordpress"
 	"github.com/folioblog/folio/comments"
@@ -36,18 +35,11 @@ func runImport(ctx context.Context, cfg config, file string, stderr io.Writer) e
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
-		return fmt.Errorf("import: data directory: %w", err)
-	}
-	st, closeDB, dbName, err := openStore(ctx, cfg)
+	b, st, closeDB, dbName, err := openBlog(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer closeDB()
-	b, err := blog.New(st, blog.WithLocation(cfg.loc), blog.WithLogger(cfg.log))
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
 
 	bar := newImportBar(stderr)
 	progress := newImportMetrics()

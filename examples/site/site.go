@@ -230,6 +230,25 @@ const (
 	siteTagline = "A photo journal of slow travel"
 )
 
+// openBlog opens the database of a command that runs beside the site
+// (import, unseed): the data directory made if needed, the store, and a
+// Blog over it in the site's zone. close closes the store.
+func openBlog(ctx context.Context, cfg config) (b *blog.Blog, st store, close func() error, dbName string, err error) {
+	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
+		return nil, nil, nil, "", fmt.Errorf("data directory: %w", err)
+	}
+	st, close, dbName, err = openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, nil, "", err
+	}
+	b, err = blog.New(st, blog.WithLocation(cmp.Or(cfg.loc, time.Local)), blog.WithLogger(cmp.Or(cfg.log, slog.Default())))
+	if err != nil {
+		close()
+		return nil, nil, nil, "", err
+	}
+	return b, st, close, dbName, nil
+}
+
 // openStore opens the database cfg.dsn names: "" for SQLite under the data
 // directory, sqlite:PATH, or a postgres:// or postgresql:// URL.
 func openStore(ctx context.Context, cfg config) (store, func() error, string, error) {

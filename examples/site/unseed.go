@@ -36,17 +36,12 @@ type unseedStats struct {
 // readers commented on, is kept and named. It then records that the site
 // was unseeded, so that it is not seeded again.
 func runUnseed(ctx context.Context, cfg config, stdout io.Writer) error {
-	st, closeDB, _, err := openStore(ctx, cfg)
+	b, st, closeDB, _, err := openBlog(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("unseed: %w", err)
 	}
 	defer closeDB()
-	log := cmp.Or(cfg.log, slog.Default())
-	b, err := blog.New(st, blog.WithLogger(log))
-	if err != nil {
-		return fmt.Errorf("unseed: %w", err)
-	}
-	cs, err := comments.NewService(st, blogcomments.Threads(b), comments.WithLogger(log))
+	cs, err := comments.NewService(st, blogcomments.Threads(b), comments.WithLogger(cmp.Or(cfg.log, slog.Default())))
 	if err != nil {
 		return fmt.Errorf("unseed: %w", err)
 	}
