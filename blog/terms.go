@@ -26,8 +26,8 @@ func (b *Blog) TermsEnabled() bool {
 // of those posts, ordered by slug. ErrUnsupported if the store is no
 // [TermCounter]; a *ValidationError for another taxonomy.
 func (b *Blog) Terms(ctx context.Context, taxonomy string) ([]TermCount, error) {
-	if taxonomy != TaxonomyTag && taxonomy != TaxonomyCategory {
-		return nil, &ValidationError{Field: "taxonomy", Reason: fmt.Sprintf("%q is neither %q nor %q", taxonomy, TaxonomyTag, TaxonomyCategory)}
+	if err := checkTaxonomy(taxonomy); err != nil {
+		return nil, err
 	}
 	tc, ok := b.store.(TermCounter)
 	if !ok {
@@ -50,8 +50,8 @@ func (b *Blog) Terms(ctx context.Context, taxonomy string) ([]TermCount, error) 
 // again); a store failure stops it part way, with the posts saved so far
 // changed. A bad taxonomy, slug or to is a *ValidationError.
 func (b *Blog) ReplaceTerm(ctx context.Context, taxonomy, slug string, to Term) (int, error) {
-	if taxonomy != TaxonomyTag && taxonomy != TaxonomyCategory {
-		return 0, &ValidationError{Field: "taxonomy", Reason: fmt.Sprintf("%q is neither %q nor %q", taxonomy, TaxonomyTag, TaxonomyCategory)}
+	if err := checkTaxonomy(taxonomy); err != nil {
+		return 0, err
 	}
 	if slug == "" {
 		return 0, &ValidationError{Field: "slug", Reason: "empty"}
@@ -123,4 +123,13 @@ func (b *Blog) replaceTermOf(ctx context.Context, p *Post, taxonomy, slug string
 		}
 	}
 	return fmt.Errorf("post %d: %w", p.ID, ErrConflict)
+}
+
+// checkTaxonomy returns a *ValidationError unless taxonomy is one of the
+// two there are.
+func checkTaxonomy(taxonomy string) error {
+	if taxonomy != TaxonomyTag && taxonomy != TaxonomyCategory {
+		return &ValidationError{Field: "taxonomy", Reason: fmt.Sprintf("%q is neither %q nor %q", taxonomy, TaxonomyTag, TaxonomyCategory)}
+	}
+	return nil
 }
